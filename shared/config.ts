@@ -1,0 +1,170 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { z } from 'zod';
+import { UserError } from './errors.js';
+
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+
+const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' });
+
+export const configSchema = z
+  .object({
+    kubernetes: z
+      .object({
+        /** Path to a kubeconfig file; when unset: $KUBECONFIG, ~/.kube/config, then in-cluster. */
+        kubeconfig: z.string().min(1).optional(),
+        /** Context to use instead of the kubeconfig's current-context. */
+        context: z.string().min(1).optional(),
+        /** How long to wait for the API server to answer, in milliseconds. */
+        timeoutMs: z.number().int().min(100).max(300_000).default(10_000),
+      })
+      .strict()
+      .prefault({}),
+    log: z
+      .object({
+        level: z.enum(LOG_LEVELS).default('info'),
+        /** Also append JSON log lines to this file (the seeds' `agent.log`). */
+        file: z.string().min(1).optional(),
+      })
+      .strict()
+      .prefault({}),
+    prometheus: z
+      .object({ url: httpUrl.optional() })
+      .strict()
+      .prefault({}),
+    /** Durable state (tasks, approvals, audit) lives here. */
+    dataDir: z.string().min(1).default(join(homedir(), '.local', 'state', 'k8s-experts')),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;
+
+/** Environment variables and the setting each one feeds. */
+export const ENV_SETTINGS = {
+  K8S_EXPERTS_KUBECONFIG: 'kubernetes.kubeconfig',
+  K8S_EXPERTS_CONTEXT: 'kubernetes.context',
+  K8S_EXPERTS_KUBE_TIMEOUT_MS: 'kubernetes.timeoutMs',
+  K8S_EXPERTS_LOG_LEVEL: 'log.level',
+  K8S_EXPERTS_LOG_FILE: 'log.file',
+  K8S_EXPERTS_PROMETHEUS_URL: 'prometheus.url',
+  K8S_EXPERTS_DATA_DIR: 'dataDir',
+} as const;
+
+const NUMERIC_SETTINGS = new Set<string>(['kubernetes.timeoutMs']);
+
+export interface LoadConfigOptions {
+  /** Config file path; defaults to $K8S_EXPERTS_CONFIG, then ./k8s-experts.yaml when present. */
+  file?: string;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+}
+
+type Source = { kind: 'file'; path: string } | { kind: 'env'; name: string };
+
+/** Loads the config from an optional YAML/JSON file overlaid by environment variables. */
+export function loadConfig(options: LoadConfigOptions = {}): Config {
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const raw: Record<string, unknown> = {};
+  const sources = new Map<string, Source>();
+
+  const file = resolveConfigFile(options.file ?? env.K8S_EXPERTS_CONFIG, cwd);
+  if (file) {
+    const fromFile = readConfigFile(file);
+    Object.assign(raw, fromFile);
+    for (const path of leafPaths(fromFile)) sources.set(path, { kind: 'file', path: file });
+  }
+
+  for (const [name, setting] of Object.entries(ENV_SETTINGS)) {
+    const value = env[name];
+    if (value === undefined || value === '') continue;
+    setPath(raw, setting, NUMERIC_SETTINGS.has(setting) && /^-?\d+$/.test(value) ? Number(value) : value);
+    sources.set(setting, { kind: 'env', name });
+  }
+
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) throw configError(parsed.error, sources, file);
+  return expandPaths(parsed.data, cwd);
+}
+
+function resolveConfigFile(explicit: string | undefined, cwd: string): string | undefined {
+  if (explicit) {
+    const path = resolve(cwd, explicit);
+    if (!existsSync(path)) {
+      throw new UserError(
+        `config file ${path} does not exist`,
+        'create it, or unset K8S_EXPERTS_CONFIG / drop --config to run on defaults',
+      );
+    }
+    return path;
+  }
+  const local = join(cwd, 'k8s-experts.yaml');
+  return existsSync(local) ? local : undefined;
+}
+
+function readConfigFile(path: string): Record<string, unknown> {
+  let data: unknown;
+  try {
+    data = parseYaml(readFileSync(path, 'utf8'), { prettyErrors: true });
+  } catch (e) {
+    const where = e instanceof YAMLParseError && e.linePos ? ` at line ${e.linePos[0].line}` : '';
+    const detail = e instanceof Error ? e.message.split('\n')[0] : String(e);
+    throw new UserError(`config file ${path} is not valid YAML${where}: ${detail}`, 'fix the syntax in that file (YAML or JSON)');
+  }
+  if (data === null || data === undefined) return {};
+  if (typeof data !== 'object' || Array.isArray(data)) {
+    throw new UserError(
+      `config file ${path} must hold a mapping of settings, not ${Array.isArray(data) ? 'a list' : typeof data}`,
+      'write settings as keys, e.g. "log:\\n  level: debug"',
+    );
+  }
+  return data as Record<string, unknown>;
+}
+
+function configError(error: z.ZodError, sources: Map<string, Source>, file: string | undefined): UserError {
+  const lines = error.issues.map((issue) => {
+    const unknownKeys = issue.code === 'unrecognized_keys' ? issue.keys : [];
+    const path = [...issue.path, ...unknownKeys.slice(0, 1)].map(String).join('.');
+    const source = sources.get(path) ?? (file ? ({ kind: 'file', path: file } as const) : undefined);
+    const from = source ? (source.kind === 'env' ? ` (from env ${source.name})` : ` (in ${source.path})`) : '';
+    if (unknownKeys.length > 0) {
+      return `unknown setting ${unknownKeys.map((k) => [...issue.path, k].join('.')).join(', ')}${from}`;
+    }
+    return `setting ${path || '(root)'}${from}: ${issue.message}`;
+  });
+  const envNames = Object.entries(ENV_SETTINGS)
+    .map(([name, setting]) => `${setting} ← ${name}`)
+    .join(', ');
+  return new UserError(
+    `invalid configuration: ${lines.join('; ')}`,
+    `correct the named setting; known settings and their env vars: ${envNames}`,
+  );
+}
+
+function expandPaths(config: Config, cwd: string): Config {
+  const abs = (p: string) => (p.startsWith('~/') ? join(homedir(), p.slice(2)) : isAbsolute(p) ? p : resolve(cwd, p));
+  return {
+    ...config,
+    dataDir: abs(config.dataDir),
+    kubernetes: { ...config.kubernetes, ...(config.kubernetes.kubeconfig ? { kubeconfig: abs(config.kubernetes.kubeconfig) } : {}) },
+    log: { ...config.log, ...(config.log.file ? { file: abs(config.log.file) } : {}) },
+  };
+}
+
+function setPath(target: Record<string, unknown>, dotted: string, value: unknown): void {
+  const keys = dotted.split('.');
+  let node = target;
+  for (const key of keys.slice(0, -1)) {
+    const next = node[key];
+    if (typeof next !== 'object' || next === null || Array.isArray(next)) node[key] = {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[keys[keys.length - 1]!] = value;
+}
+
+function leafPaths(value: unknown, prefix = ''): string[] {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return prefix ? [prefix] : [];
+  return Object.entries(value).flatMap(([k, v]) => leafPaths(v, prefix ? `${prefix}.${k}` : k));
+}

@@ -1,0 +1,53 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import pino, { type Logger } from 'pino';
+import type { Config } from './config.js';
+
+export type { Logger } from 'pino';
+
+export interface LoggerOptions {
+  level?: Config['log']['level'];
+  /** Where the console stream goes. stdio MCP servers must use 'stderr': stdout carries the protocol. */
+  console?: 'stdout' | 'stderr' | 'none';
+  /** Also append JSON lines to this file (`agent.log`). */
+  file?: string;
+  name?: string;
+}
+
+// Paths pino blanks out wherever they appear in a log record, so a token handed to a logger
+// by mistake never reaches a terminal or agent.log.
+const REDACT_PATHS = [
+  'authorization',
+  'token',
+  'password',
+  '*.authorization',
+  '*.token',
+  '*.password',
+  '*.bearerToken',
+  'headers.authorization',
+  'req.headers.authorization',
+  '*.headers.authorization',
+];
+
+/** A pino JSON logger with a console stream and an optional file sink. */
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const level = options.level ?? 'info';
+  if (level === 'silent') return pino({ level, enabled: false });
+  const streams: pino.StreamEntry[] = [];
+  const consoleTarget = options.console ?? 'stdout';
+  if (consoleTarget !== 'none') {
+    streams.push({ level, stream: pino.destination({ fd: consoleTarget === 'stderr' ? 2 : 1, sync: true }) });
+  }
+  if (options.file) {
+    mkdirSync(dirname(options.file), { recursive: true });
+    streams.push({ level, stream: pino.destination({ dest: options.file, append: true, sync: true }) });
+  }
+  const base = { level, redact: { paths: REDACT_PATHS, censor: '[REDACTED]' }, ...(options.name ? { name: options.name } : {}) };
+  if (streams.length === 0) return pino({ ...base, enabled: false });
+  return pino(base, pino.multistream(streams));
+}
+
+/** The logger a command should use, from the loaded config. */
+export function loggerFromConfig(config: Config, options: Omit<LoggerOptions, 'level' | 'file'> = {}): Logger {
+  return createLogger({ ...options, level: config.log.level, ...(config.log.file ? { file: config.log.file } : {}) });
+}

@@ -1,0 +1,139 @@
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { stringify } from 'yaml';
+import type { Binaries, ClusterPaths } from './paths.js';
+import { CLUSTER_SOURCE_DIR, DEMO_DIR } from './paths.js';
+
+export interface ClusterPorts {
+  apiServer: number;
+  etcd: number;
+  etcdPeer: number;
+  kwokController: number;
+  controllerManager: number;
+  scheduler: number;
+  prometheus: number;
+  kubeStateMetrics: number;
+  kubeStateMetricsTelemetry: number;
+}
+
+/** Preferred ports (the usual ones, shifted where a real cluster on this host would clash). */
+export const PREFERRED_PORTS: ClusterPorts = {
+  apiServer: 16443,
+  etcd: 12379,
+  etcdPeer: 12380,
+  kwokController: 10247,
+  controllerManager: 10257,
+  scheduler: 10259,
+  prometheus: 9090,
+  kubeStateMetrics: 18080,
+  kubeStateMetricsTelemetry: 18081,
+};
+
+const KWOK_DIR = join(CLUSTER_SOURCE_DIR, 'kwok');
+
+/**
+ * The kwokctl configuration: binary runtime on 127.0.0.1, our own binaries, fixed ports,
+ * the Stages (defaults + failure simulations), and kwok's simulation kinds served as CRDs so
+ * that logs and metrics rules can be added while the cluster runs.
+ */
+export function renderKwokctlConfig(ports: ClusterPorts, bin: Binaries, kubernetesVersion: string): string {
+  const kwokctl = {
+    apiVersion: 'config.kwok.x-k8s.io/v1alpha1',
+    kind: 'KwokctlConfiguration',
+    options: {
+      runtime: 'binary',
+      kubeVersion: kubernetesVersion,
+      bindAddress: '127.0.0.1',
+      kubeApiserverPort: ports.apiServer,
+      etcdPort: ports.etcd,
+      etcdPeerPort: ports.etcdPeer,
+      kwokControllerPort: ports.kwokController,
+      kubeControllerManagerPort: ports.controllerManager,
+      kubeSchedulerPort: ports.scheduler,
+      kubeApiserverBinary: bin.kubeApiserver,
+      kubeControllerManagerBinary: bin.kubeControllerManager,
+      kubeSchedulerBinary: bin.kubeScheduler,
+      kubectlBinary: bin.kubectl,
+      etcdBinary: bin.etcd,
+      kwokControllerBinary: bin.kwok,
+      kubeAuthorization: true,
+      kubeAdmission: true,
+      enableCRDs: ['Metric', 'ClusterResourceUsage', 'ResourceUsage', 'Logs', 'ClusterLogs'],
+    },
+    componentsPatches: [
+      // The binary runtime starts kwok with an empty --node-ip; pods then get no hostIP.
+      { name: 'kwok-controller', extraArgs: [{ key: 'node-ip', value: '127.0.0.1', override: true }] },
+    ],
+  };
+  const stages = ['stages-default.yaml', 'stages-failures.yaml'].map((f) => readFileSync(join(KWOK_DIR, f), 'utf8'));
+  return [stringify(kwokctl), ...stages].join('\n---\n');
+}
+
+/** kwok's Metric and ClusterResourceUsage objects, applied once the CRDs exist. */
+export function kwokMetricsManifest(): string {
+  return readFileSync(join(KWOK_DIR, 'metrics.yaml'), 'utf8');
+}
+
+/**
+ * Converts the demo's plain-text logs to the CRI log format kwok serves (one
+ * `<time> stdout F <line>` per line) and returns a ClusterLogs object that maps each container
+ * name to its file: `<container>.log`, and `<container>.previous.log` for --previous.
+ */
+export function prepareDemoLogs(paths: ClusterPaths, now = new Date()): string {
+  const source = join(DEMO_DIR, 'logs');
+  const files = readdirSync(source).filter((f) => f.endsWith('.log'));
+  const stamp = now.toISOString();
+  for (const file of files) {
+    const lines = readFileSync(join(source, file), 'utf8').replace(/\n$/, '').split('\n');
+    writeFileSync(join(paths.logDir, file), lines.map((l) => `${stamp} stdout F ${l}\n`).join(''));
+  }
+  const containers = files.filter((f) => !f.endsWith('.previous.log')).map((f) => basename(f, '.log'));
+  const clusterLogs = {
+    apiVersion: 'kwok.x-k8s.io/v1alpha1',
+    kind: 'ClusterLogs',
+    metadata: { name: 'demo-logs' },
+    spec: {
+      logs: containers.map((c) => ({
+        containers: [c],
+        logsFile: join(paths.logDir, `${c}.log`),
+        ...(files.includes(`${c}.previous.log`) ? { previousLogsFile: join(paths.logDir, `${c}.previous.log`) } : {}),
+        follow: false,
+      })),
+    },
+  };
+  return stringify(clusterLogs);
+}
+
+/** Prometheus scrapes the control plane, kwok's simulated kubelet metrics and kube-state-metrics. */
+export function renderPrometheusConfig(ports: ClusterPorts, pki: { cert: string; key: string }): string {
+  const tls = { cert_file: pki.cert, key_file: pki.key, insecure_skip_verify: true };
+  const job = (name: string, port: number, scheme: 'http' | 'https' = 'http') => ({
+    job_name: name,
+    scheme,
+    static_configs: [{ targets: [`127.0.0.1:${port}`] }],
+    ...(scheme === 'https' ? { tls_config: tls } : {}),
+  });
+  return stringify({
+    global: { scrape_interval: '15s', evaluation_interval: '15s', scrape_timeout: '10s' },
+    scrape_configs: [
+      job('prometheus', ports.prometheus),
+      job('etcd', ports.etcd),
+      job('kube-apiserver', ports.apiServer, 'https'),
+      job('kube-controller-manager', ports.controllerManager, 'https'),
+      job('kube-scheduler', ports.scheduler, 'https'),
+      job('kwok-controller', ports.kwokController),
+      // kwok lists one target per node for the simulated kubelet /metrics/resource endpoint.
+      {
+        job_name: 'kubelet-resource',
+        http_sd_configs: [{ url: `http://127.0.0.1:${ports.kwokController}/discovery/prometheus` }],
+        // All nodes share kwok's address; name each target after its node, as a kubelet job would.
+        relabel_configs: [
+          { source_labels: ['__metrics_path__'], regex: '/metrics/nodes/([^/]+)/.*', target_label: 'node', replacement: '$1' },
+          { source_labels: ['__metrics_path__'], regex: '/metrics/nodes/([^/]+)/.*', target_label: 'instance', replacement: '$1' },
+        ],
+      },
+      job('kube-state-metrics', ports.kubeStateMetrics),
+      job('kube-state-metrics-telemetry', ports.kubeStateMetricsTelemetry),
+    ],
+  });
+}

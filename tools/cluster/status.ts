@@ -1,0 +1,68 @@
+import { CoreV1Api } from '@kubernetes/client-node';
+import { summarizePod } from '../../shared/pod-status.js';
+import { type ClusterHealth, clusterHealth, loadKubeConfig } from './lifecycle.js';
+import type { ClusterPaths } from './paths.js';
+import { type ClusterState, readClusterState } from './state.js';
+
+export interface ClusterStatus {
+  running: boolean;
+  state?: ClusterState;
+  health?: ClusterHealth;
+  /** Pod counts by STATUS column, when the API server answers. */
+  pods?: Record<string, number>;
+  nodes?: { total: number; ready: number };
+}
+
+export async function clusterStatus(paths: ClusterPaths): Promise<ClusterStatus> {
+  const state = readClusterState(paths);
+  if (!state) return { running: false };
+  const health = await clusterHealth(state);
+  const status: ClusterStatus = { running: health.healthy, state, health };
+  if (health.apiServer.ok) {
+    const core = loadKubeConfig(state.kubeconfig).makeApiClient(CoreV1Api);
+    const [nodes, pods] = await Promise.all([core.listNode(), core.listPodForAllNamespaces()]);
+    status.nodes = {
+      total: nodes.items.length,
+      ready: nodes.items.filter((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length,
+    };
+    status.pods = {};
+    for (const pod of pods.items) {
+      const s = summarizePod(pod).status;
+      status.pods[s] = (status.pods[s] ?? 0) + 1;
+    }
+  }
+  return status;
+}
+
+/** A kubectl-style table of what runs where, then the ways in. */
+export function formatClusterStatus(status: ClusterStatus, paths: ClusterPaths): string {
+  if (!status.state || !status.health) {
+    return `The demo cluster is not running (state dir ${paths.stateDir}).\nStart it with: k8s-experts cluster up`;
+  }
+  const { state, health } = status;
+  const rows: string[][] = [['COMPONENT', 'PID', 'STATE', 'LOG']];
+  for (const p of health.processes) rows.push([p.name, String(p.pid), p.running ? 'running' : 'stopped', p.logFile ?? '-']);
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  const table = rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('   ')).join('\n');
+  const lines = [
+    `Demo cluster ${state.name}: ${health.healthy ? 'up' : `DEGRADED (${health.problems.join('; ')})`}`,
+    '',
+    table,
+    '',
+    `API server   ${state.apiServer}  ${health.apiServer.ok ? `(Kubernetes ${health.apiServer.version})` : `(not answering: ${health.apiServer.error})`}`,
+    `Prometheus   ${state.prometheusUrl}  ${health.prometheus.ok ? '(ready)' : `(not answering: ${health.prometheus.error})`}`,
+    `kube-state-metrics ${state.kubeStateMetricsUrl}/metrics`,
+    `kubeconfig   ${state.kubeconfig}`,
+    `kubectl      ${state.kubectl}`,
+  ];
+  if (status.nodes) lines.push(`nodes        ${status.nodes.ready}/${status.nodes.total} Ready`);
+  if (status.pods) {
+    lines.push(
+      `pods         ${Object.entries(status.pods)
+        .sort((a, b) => b[1] - a[1])
+        .map(([s, n]) => `${n} ${s}`)
+        .join(', ')}`,
+    );
+  }
+  return lines.join('\n');
+}
