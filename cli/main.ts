@@ -1,13 +1,17 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { errorMessage, formatUserError, isUserError } from '../shared/errors.js';
 import { registerCheckCommand } from './commands/check.js';
 import { registerClusterCommands } from './commands/cluster.js';
 import { registerStartCommand } from './commands/start.js';
 
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
 export function buildProgram(): Command {
   const program = new Command('k8s-experts')
     .description('A crew of Kubernetes specialist agents, and the tools they use')
+    .version(version)
     .option('-c, --config <file>', 'config file (YAML or JSON); default $K8S_EXPERTS_CONFIG or ./k8s-experts.yaml')
     .option('--context <name>', 'kubeconfig context to use')
     .option('--log-level <level>', 'trace|debug|info|warn|error|fatal|silent')

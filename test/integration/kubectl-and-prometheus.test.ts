@@ -47,6 +47,18 @@ const query = async (promql: string): Promise<PromVector> => {
   return (await res.json()) as PromVector;
 };
 
+/** Polls until the query returns at least one series (scrapes run every 15 s). */
+const seriesOf = (promql: string) =>
+  waitFor(
+    `series for ${promql}`,
+    async () => {
+      const r = await query(promql);
+      return r.data.result.length ? r.data.result : undefined;
+    },
+    60_000,
+    2000,
+  );
+
 describe('Prometheus on loopback', () => {
   it('listens on 127.0.0.1 and answers `up` for every target', async () => {
     expect(inject('prometheusUrl')).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -57,28 +69,12 @@ describe('Prometheus on loopback', () => {
   });
 
   it('has kube-state-metrics series for the seeded workloads', async () => {
-    const result = await waitFor(
-      'kube_deployment_spec_replicas for shop/frontend',
-      async () => {
-        const r = await query('kube_deployment_spec_replicas{namespace="shop",deployment="frontend"}');
-        return r.data.result.length ? r.data.result : undefined;
-      },
-      60_000,
-      2000,
-    );
+    const result = await seriesOf('kube_deployment_spec_replicas{namespace="shop",deployment="frontend"}');
     expect(result[0]?.value[1]).toBe('2');
   });
 
   it('has simulated kubelet resource metrics per node, from the pods\' usage', async () => {
-    const result = await waitFor(
-      'container_memory_working_set_bytes for shop/cart',
-      async () => {
-        const r = await query('container_memory_working_set_bytes{namespace="shop",container="cart"}');
-        return r.data.result.length ? r.data.result : undefined;
-      },
-      60_000,
-      2000,
-    );
+    const result = await seriesOf('container_memory_working_set_bytes{namespace="shop",container="cart"}');
     expect(Number(result[0]?.value[1])).toBe(210 * 1024 * 1024);
     expect(result[0]?.metric.node).toMatch(/^worker-\d$/);
   });

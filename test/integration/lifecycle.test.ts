@@ -1,9 +1,23 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { isAlive } from '../../tools/cluster/processes.js';
-import { cleanEnv, runCli } from '../helpers/cli.js';
+import { cleanEnv, runCli, STACK_FRAME } from '../helpers/cli.js';
+
+/** Live processes whose command line mentions `dir` (zombies have an empty one). */
+function processesUnder(dir: string): string[] {
+  return readdirSync('/proc')
+    .filter((p) => /^\d+$/.test(p))
+    .flatMap((pid) => {
+      try {
+        const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+        return cmd.includes(dir) ? [`${pid}: ${cmd.slice(0, 120)}`] : [];
+      } catch {
+        return [];
+      }
+    });
+}
 
 /**
  * A second, private demo cluster (own state dir, ports the first one leaves free): `up` brings
@@ -32,8 +46,25 @@ describe('cluster up / down lifecycle', () => {
       expect(alive, `pid ${pid}`).toBe(false);
     }
     expect(existsSync(dir)).toBe(false);
+    expect(processesUnder(dir)).toEqual([]);
 
     const again = await runCli(['cluster', 'down'], env);
     expect(again.stdout).toContain('nothing to stop');
+  });
+
+  it('a cluster that does not settle in time is stopped, with its logs kept and a clear message', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'k8sx-lifecycle-'));
+    const dir = join(parent, 'cluster');
+    const env = cleanEnv({ HOME: process.env.HOME ?? tmpdir(), K8S_EXPERTS_CLUSTER_DIR: dir, K8S_EXPERTS_CACHE_DIR: inject('cacheDir') });
+    const up = await runCli(['cluster', 'up', '--timeout', '1'], env, 300_000);
+    expect(up.code).not.toBe(0);
+    expect(up.stderr).toMatch(/error: the demo cluster did not settle in 1 s: /);
+    expect(up.stderr).toContain(join(parent, 'demo-cluster-failed-logs'));
+    expect(up.stderr).not.toMatch(STACK_FRAME);
+    expect(existsSync(join(parent, 'demo-cluster-failed-logs', 'kube-apiserver.log'))).toBe(true);
+    expect(existsSync(dir)).toBe(false);
+    expect(processesUnder(dir)).toEqual([]);
+    const status = await runCli(['cluster', 'status', '--json'], env);
+    expect(JSON.parse(status.stdout)).toEqual({ running: false });
   });
 });

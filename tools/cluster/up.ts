@@ -92,7 +92,7 @@ async function waitForDemo(kc: KubeConfig, timeoutMs: number): Promise<void> {
       1000,
     );
   } catch {
-    throw new UserError(`the demo cluster did not settle: ${lastUnmet.join('; ')}`, 'see `k8s-experts cluster status` and the component logs it lists');
+    throw new UserError(`the demo cluster did not settle in ${Math.round(timeoutMs / 1000)} s: ${lastUnmet.join('; ')}`);
   }
 }
 
@@ -217,22 +217,19 @@ export async function clusterUp(paths: ClusterPaths, options: UpOptions = {}): P
     { concurrent: false, exitOnError: true, ctx, rendererOptions: { collapseErrors: false } },
   );
 
+  const failedLogs = join(dirname(paths.stateDir), 'demo-cluster-failed-logs');
   try {
     await tasks.run();
   } catch (e) {
     // Leave nothing half-started behind: record what runs so `down` can stop it, then stop it.
     writeClusterState(paths, stateOf(paths, ctx, versions));
-    const logs = join(kwokClusterDir(paths), 'logs');
-    await stopCluster(paths, { keepLogsIn: join(dirname(paths.stateDir), 'demo-cluster-failed-logs') });
-    if (e instanceof UserError) throw e;
-    throw new UserError(
-      `the demo cluster failed to start: ${e instanceof Error ? e.message : String(e)}`,
-      `component logs were kept in ${join(dirname(paths.stateDir), 'demo-cluster-failed-logs')} (copied from ${logs})`,
-    );
+    await stopCluster(paths, { keepLogsIn: failedLogs });
+    const message = e instanceof UserError ? e.message : `the demo cluster failed to start: ${e instanceof Error ? e.message : String(e)}`;
+    throw new UserError(message, `read the component logs kept in ${failedLogs}, then run \`k8s-experts cluster up\` again`);
   }
   const state = stateOf(paths, ctx, versions);
   writeClusterState(paths, state);
-  rmSync(join(dirname(paths.stateDir), 'demo-cluster-failed-logs'), { recursive: true, force: true });
+  rmSync(failedLogs, { recursive: true, force: true });
   return { state, reused: false, seconds: Math.round((Date.now() - started) / 100) / 10 };
 }
 
