@@ -1,9 +1,9 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { checkConnection, createKubeClient } from '../../shared/kube.js';
 import { run } from './exec.js';
-import { binaries, CLUSTER_NAME, type ClusterPaths } from './paths.js';
+import { type Binaries, binaries, CLUSTER_NAME, type ClusterPaths } from './paths.js';
 import { isAlive, type ManagedProcess, runsBinary, stopProcess } from './processes.js';
 import { type ClusterState, readClusterState } from './state.js';
 
@@ -56,6 +56,13 @@ export interface StopReport {
   removed: string[];
 }
 
+/** kwokctl reads KWOK_* variables over its config file: pass it only the ones we mean. */
+export function kwokctlEnv(paths: ClusterPaths, bin: Binaries = binaries(paths)): NodeJS.ProcessEnv {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('KWOK_')));
+  // kwokctl waits for the apiserver with the first `kubectl` on PATH: make it ours.
+  return { ...env, KWOK_WORKDIR: paths.kwokWorkdir, PATH: `${dirname(bin.kubectl)}${delimiter}${env.PATH ?? ''}` };
+}
+
 export function kwokClusterDir(paths: ClusterPaths): string {
   return join(paths.kwokWorkdir, 'clusters', CLUSTER_NAME);
 }
@@ -101,9 +108,10 @@ export async function stopCluster(paths: ClusterPaths, options: { keepLogsIn?: s
 
   const kwokctl = binaries(paths).kwokctl;
   if (existsSync(kwokClusterDir(paths)) && existsSync(kwokctl)) {
-    const env = { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('KWOK_'))), KWOK_WORKDIR: paths.kwokWorkdir };
     // kwokctl SIGKILLs each component by its pid file and deletes its workdir.
-    await run(kwokctl, ['--name', CLUSTER_NAME, 'delete', 'cluster', '--kubeconfig', paths.kubeconfig], { env, timeoutMs: 60_000 }).catch(() => undefined);
+    await run(kwokctl, ['--name', CLUSTER_NAME, 'delete', 'cluster', '--kubeconfig', paths.kubeconfig], { env: kwokctlEnv(paths), timeoutMs: 60_000 }).catch(
+      () => undefined,
+    );
   }
   for (const proc of sorted.filter((p) => p.name !== 'prometheus' && p.name !== 'kube-state-metrics')) {
     const how = isAlive(proc.pid) && runsBinary(proc.pid, proc.binary) ? await stopProcess(proc, 5000) : 'stopped by kwokctl';

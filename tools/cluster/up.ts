@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { delimiter, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { CoreV1Api, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import { Listr } from 'listr2';
 import { UserError } from '../../shared/errors.js';
@@ -8,7 +8,7 @@ import { buildComponents } from './build.js';
 import { type ClusterPorts, kwokMetricsManifest, PREFERRED_PORTS, prepareDemoLogs, renderKwokctlConfig, renderPrometheusConfig } from './config-files.js';
 import { DEMO_NODE_COUNT, demoManifestFiles, EXPECTED_POD_STATES } from './demo.js';
 import { kubectl, run } from './exec.js';
-import { clusterHealth, kwokClusterDir, kwokProcesses, loadKubeConfig, stopCluster } from './lifecycle.js';
+import { clusterHealth, kwokClusterDir, kwokctlEnv, kwokProcesses, loadKubeConfig, stopCluster } from './lifecycle.js';
 import { type Binaries, binaries, CLUSTER_NAME, type ClusterPaths, pinnedVersions } from './paths.js';
 import { ensurePrometheusInstalled } from './prometheus.js';
 import { freePort, type ManagedProcess, startDetached, waitFor } from './processes.js';
@@ -30,13 +30,6 @@ interface UpContext {
   bin: Binaries;
   processes: ManagedProcess[];
   prometheusBinary: string;
-}
-
-/** kwokctl reads KWOK_* variables over its config file: pass it only the ones we mean. */
-function kwokctlEnv(paths: ClusterPaths, bin: Binaries): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('KWOK_')));
-  // kwokctl waits for the apiserver with the first `kubectl` on PATH: make it ours.
-  return { ...env, KWOK_WORKDIR: paths.kwokWorkdir, PATH: `${dirname(bin.kubectl)}${delimiter}${env.PATH ?? ''}` };
 }
 
 async function pickPorts(): Promise<ClusterPorts> {
