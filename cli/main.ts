@@ -1,17 +1,16 @@
 #!/usr/bin/env node
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { errorMessage, formatUserError, isUserError } from '../shared/errors.js';
+import { VERSION } from '../shared/version.js';
 import { registerCheckCommand } from './commands/check.js';
 import { registerClusterCommands } from './commands/cluster.js';
+import { registerMcpCommand } from './commands/mcp.js';
 import { registerStartCommand } from './commands/start.js';
-
-const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
 export function buildProgram(): Command {
   const program = new Command('k8s-experts')
     .description('A crew of Kubernetes specialist agents, and the tools they use')
-    .version(version)
+    .version(VERSION)
     .option('-c, --config <file>', 'config file (YAML or JSON); default $K8S_EXPERTS_CONFIG or ./k8s-experts.yaml')
     .option('--context <name>', 'kubeconfig context to use')
     .option('--log-level <level>', 'trace|debug|info|warn|error|fatal|silent')
@@ -20,6 +19,7 @@ export function buildProgram(): Command {
   registerStartCommand(program);
   registerCheckCommand(program);
   registerClusterCommands(program);
+  registerMcpCommand(program);
   return program;
 }
 

@@ -34,6 +34,34 @@ export const configSchema = z
       .object({ url: httpUrl.optional() })
       .strict()
       .prefault({}),
+    mcp: z
+      .object({
+        /** Address the HTTP transports bind to; loopback unless you mean otherwise. */
+        host: z.string().min(1).default('127.0.0.1'),
+        /** Extra Host header values accepted besides the bind address (DNS-rebinding guard). */
+        allowedHosts: z.array(z.string().min(1)).default([]),
+        /** Bearer token the HTTP transports require when set. */
+        token: z.string().min(16, 'use at least 16 characters').optional(),
+        ports: z
+          .object({
+            kubernetes: z.number().int().min(1).max(65535).default(4201),
+            helm: z.number().int().min(1).max(65535).default(4202),
+            prometheus: z.number().int().min(1).max(65535).default(4203),
+          })
+          .strict()
+          .prefault({}),
+        /** Register and allow write tools. Off by default: read-only. */
+        allowWrites: z.boolean().default(false),
+        /** When set, only these tools exist. */
+        allowTools: z.array(z.string().min(1)).optional(),
+        denyTools: z.array(z.string().min(1)).default([]),
+        /** Kinds no tool may read or touch (plural, singular or Kind, e.g. secrets). */
+        deniedKinds: z.array(z.string().min(1)).default([]),
+        /** Namespaces no write tool may touch. */
+        protectedNamespaces: z.array(z.string().min(1)).default(['kube-system', 'kube-public', 'kube-node-lease']),
+      })
+      .strict()
+      .prefault({}),
     /** Durable state (tasks, approvals, audit) lives here. */
     dataDir: z.string().min(1).default(join(homedir(), '.local', 'state', 'k8s-experts')),
   })
@@ -50,9 +78,27 @@ export const ENV_SETTINGS = {
   K8S_EXPERTS_LOG_FILE: 'log.file',
   K8S_EXPERTS_PROMETHEUS_URL: 'prometheus.url',
   K8S_EXPERTS_DATA_DIR: 'dataDir',
+  K8S_EXPERTS_MCP_HOST: 'mcp.host',
+  K8S_EXPERTS_MCP_ALLOWED_HOSTS: 'mcp.allowedHosts',
+  K8S_EXPERTS_MCP_TOKEN: 'mcp.token',
+  K8S_EXPERTS_ALLOW_WRITES: 'mcp.allowWrites',
+  K8S_EXPERTS_MCP_ALLOW_TOOLS: 'mcp.allowTools',
+  K8S_EXPERTS_MCP_DENY_TOOLS: 'mcp.denyTools',
+  K8S_EXPERTS_MCP_DENIED_KINDS: 'mcp.deniedKinds',
+  K8S_EXPERTS_MCP_PROTECTED_NAMESPACES: 'mcp.protectedNamespaces',
 } as const;
 
 const NUMERIC_SETTINGS = new Set<string>(['kubernetes.timeoutMs']);
+const BOOLEAN_SETTINGS = new Set<string>(['mcp.allowWrites']);
+/** Comma-separated in the environment. */
+const LIST_SETTINGS = new Set<string>(['mcp.allowedHosts', 'mcp.allowTools', 'mcp.denyTools', 'mcp.deniedKinds', 'mcp.protectedNamespaces']);
+
+function envValue(setting: string, value: string): unknown {
+  if (NUMERIC_SETTINGS.has(setting) && /^-?\d+$/.test(value)) return Number(value);
+  if (BOOLEAN_SETTINGS.has(setting) && /^(true|false|1|0)$/i.test(value)) return /^(true|1)$/i.test(value);
+  if (LIST_SETTINGS.has(setting)) return value.split(',').map((v) => v.trim()).filter(Boolean);
+  return value;
+}
 
 export interface LoadConfigOptions {
   /** Config file path; defaults to $K8S_EXPERTS_CONFIG, then ./k8s-experts.yaml when present. */
@@ -80,7 +126,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   for (const [name, setting] of Object.entries(ENV_SETTINGS)) {
     const value = env[name];
     if (value === undefined || value === '') continue;
-    setPath(raw, setting, NUMERIC_SETTINGS.has(setting) && /^-?\d+$/.test(value) ? Number(value) : value);
+    setPath(raw, setting, envValue(setting, value));
     sources.set(setting, { kind: 'env', name });
   }
 

@@ -30,7 +30,8 @@ export function describeSecretValue(value: string, base64 = true): string {
 
 function maskMap(values: Record<string, string> | undefined, base64: boolean): Record<string, string> | undefined {
   if (!values) return values;
-  return Object.fromEntries(Object.keys(values).map((k) => [k, describeSecretValue(values[k] ?? '', base64)]));
+  // Already-masked values stay as they are, so masking twice changes nothing.
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, v.startsWith(MASK) ? v : describeSecretValue(v, base64)]));
 }
 
 /**
@@ -71,8 +72,12 @@ export function maskCredentialPatterns(text: string): string {
   return CREDENTIAL_PATTERNS.reduce((out, [pattern, replacement]) => out.replace(pattern, replacement), text);
 }
 
-/** Values shorter than this are not scrubbed from free text: "1" or "on" would shred everything. */
-export const MIN_REDACTABLE_LENGTH = 4;
+/**
+ * Values shorter than this are not scrubbed from free text: a Secret holding "shop" or "admin"
+ * (a user name) would otherwise shred every mention of the word. They stay masked wherever the
+ * Secret itself is shown.
+ */
+export const MIN_REDACTABLE_LENGTH = 6;
 
 /**
  * Remembers secret values and scrubs them from any text or structure. Each value is matched
@@ -90,8 +95,9 @@ export class SecretRedactor {
   }
 
   addValue(plain: string): this {
+    if (plain.trim().length < MIN_REDACTABLE_LENGTH) return this;
     for (const form of [plain, Buffer.from(plain, 'utf8').toString('base64')]) {
-      if (form.length >= MIN_REDACTABLE_LENGTH && !this.needles.has(form)) {
+      if (!this.needles.has(form)) {
         this.needles.add(form);
         this.pattern = undefined;
       }

@@ -30,7 +30,7 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 300_0
 }
 
 /** A minimal environment: PATH and the given variables, nothing inherited that could leak in. */
-export function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+export function cleanEnv(extra: Record<string, string>): Record<string, string> {
   return { PATH: process.env.PATH ?? '/usr/bin:/bin', ...extra };
 }
 

@@ -27,6 +27,11 @@ describe('maskSecretValues', () => {
     expect(masked.stringData).toEqual({ token: '*** (8 bytes)' });
   });
 
+  it('is idempotent: masking a masked Secret keeps its sizes', () => {
+    const once = maskSecretValues(secret);
+    expect(maskSecretValues(once)).toEqual(once);
+  });
+
   it('leaves other kinds untouched', () => {
     const cm = { kind: 'ConfigMap', data: { a: 'b' } };
     expect(maskSecretValues(cm)).toBe(cm);
@@ -49,8 +54,9 @@ describe('SecretRedactor', () => {
   });
 
   it('does not shred text with values too short to be meaningful', () => {
-    const r = new SecretRedactor().addValue('on');
-    expect(r.redactText('turned on')).toBe('turned on');
+    const r = new SecretRedactor().addValue('on').addValue('shop');
+    expect(r.redactText('turned on in the shop')).toBe('turned on in the shop');
+    expect(r.size).toBe(0);
   });
 
   it('masks Secrets nested anywhere and scrubs every string in a structure', () => {

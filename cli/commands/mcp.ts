@@ -1,0 +1,54 @@
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { Command } from 'commander';
+import type { Config } from '../../shared/config.js';
+import { UserError } from '../../shared/errors.js';
+import { type Logger, loggerFromConfig } from '../../shared/logger.js';
+import { serveHttp } from '../../shared/mcp/http.js';
+import { serveStdio } from '../../shared/mcp/stdio.js';
+import { VERSION } from '../../shared/version.js';
+import { kubernetesServerFactory } from '../../mcp-servers/kubernetes/index.js';
+import { configFromCommand } from '../options.js';
+
+type ServerFactory = (config: Config, logger: Logger, version: string) => () => McpServer;
+
+const SERVERS: Record<string, { factory: ServerFactory; port: (c: Config) => number }> = {
+  kubernetes: { factory: kubernetesServerFactory, port: (c) => c.mcp.ports.kubernetes },
+};
+
+/** `k8s-experts mcp <server>`: stdio by default (Claude Desktop, IDEs), Streamable HTTP with --http. */
+export function registerMcpCommand(program: Command): void {
+  program
+    .command('mcp')
+    .description(`run an MCP tool server (${Object.keys(SERVERS).join(', ')}) over stdio, or over HTTP with --http`)
+    .argument('<server>', Object.keys(SERVERS).join(' | '))
+    .option('--http', 'serve Streamable HTTP instead of stdio')
+    .option('--port <port>', 'HTTP port (default from config: kubernetes 4201, helm 4202, prometheus 4203; 0 = any free port)')
+    .option('--host <host>', 'HTTP bind address (default 127.0.0.1)')
+    .action(async (serverName: string, opts: { http?: boolean; port?: string; host?: string }, command: Command) => {
+      const entry = SERVERS[serverName];
+      if (!entry) throw new UserError(`unknown MCP server "${serverName}"`, `choose one of: ${Object.keys(SERVERS).join(', ')}`);
+      const config = configFromCommand(command);
+      // stdout belongs to the protocol on stdio: logs go to stderr (and agent.log when set).
+      const logger = loggerFromConfig(config, { console: 'stderr', name: `mcp-${serverName}` });
+      const create = entry.factory(config, logger, VERSION);
+      if (!opts.http) {
+        await serveStdio(create());
+        return;
+      }
+      const port = opts.port === undefined ? entry.port(config) : Number(opts.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError(`--port must be a port number, got "${opts.port}"`);
+      const host = opts.host ?? config.mcp.host;
+      const running = await serveHttp(create, { host, port, token: config.mcp.token, allowedHosts: config.mcp.allowedHosts, logger }).catch((e: NodeJS.ErrnoException) => {
+        if (e.code === 'EADDRINUSE') throw new UserError(`port ${port} on ${host} is already in use`, 'pick another with --port (0 picks a free one)');
+        throw e;
+      });
+      console.log(`${serverName} MCP server listening on ${running.url}${config.mcp.token ? ' (bearer token required)' : ''}`);
+      logger.info({ url: running.url }, 'MCP HTTP server started');
+      await new Promise<void>((resolve) => {
+        const stop = () => resolve();
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      await running.close();
+    });
+}

@@ -1,0 +1,57 @@
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { z } from 'zod';
+import { UserError } from '../../../shared/errors.js';
+import { type ApiResource, ResourceCatalog } from '../../../shared/kube-discovery.js';
+import type { KubeClient } from '../../../shared/kube.js';
+import { kubeRequest } from '../../../shared/kube-http.js';
+import { runTool, toolResult } from '../../../shared/mcp/result.js';
+import type { ClusterAccess } from '../access.js';
+import { cleanObject, toYaml } from '../format.js';
+import { contextInput, kindInput, nameInput, namespaceInput } from '../schemas.js';
+
+export type KubeObject = { apiVersion?: string; kind?: string; metadata?: Record<string, unknown> & { name?: string; namespace?: string; uid?: string }; [k: string]: unknown };
+
+/** Reads one object, after policy and namespace checks; shared by get and describe. */
+export async function readObject(
+  access: ClusterAccess,
+  args: { kind: string; name: string; namespace?: string | undefined; context?: string | undefined },
+): Promise<{ client: KubeClient; resource: ApiResource; object: KubeObject }> {
+  const client = access.client(args.context);
+  const resource = (await access.catalog(client)).resolve(args.kind);
+  access.policy.assertKind(resource);
+  if (resource.namespaced && !args.namespace) {
+    throw new UserError(`${resource.plural} are namespaced: say which namespace "${args.name}" is in`, `pass namespace, or find it with k8s_list kind=${resource.plural}`);
+  }
+  const object = (await kubeRequest(client, { path: ResourceCatalog.path(resource, args.namespace, args.name) })).json as KubeObject;
+  return { client, resource, object: { apiVersion: resource.apiVersion, kind: resource.kind, ...object } };
+}
+
+export function registerGet(server: McpServer, access: ClusterAccess): void {
+  const name = 'k8s_get';
+  if (!access.policy.exposes(name, 'read')) return;
+  server.registerTool(
+    name,
+    {
+      title: 'Get one Kubernetes object',
+      description: 'The full object as YAML (default) or JSON, like `kubectl get -o yaml`, without managedFields; Secret values are masked.',
+      inputSchema: {
+        kind: kindInput,
+        name: nameInput,
+        namespace: namespaceInput.optional().describe('Namespace (required for namespaced kinds)'),
+        output: z.enum(['yaml', 'json']).default('yaml'),
+        context: contextInput,
+      },
+      outputSchema: { object: z.record(z.string(), z.unknown()) },
+      annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+    },
+    (args) =>
+      runTool(async () => {
+        access.policy.assertTool(name, 'read');
+        const { client, object } = await readObject(access, args);
+        // Masks Secrets by structure, then scrubs Secret values echoed anywhere else (annotations, ConfigMaps).
+        const redactor = await access.redactor(client, args.namespace);
+        const clean = redactor.redactDeep(cleanObject(object));
+        return toolResult(args.output === 'json' ? JSON.stringify(clean, null, 2) : toYaml(clean), { object: clean });
+      }),
+  );
+}
