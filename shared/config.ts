@@ -31,7 +31,13 @@ export const configSchema = z
       .strict()
       .prefault({}),
     prometheus: z
-      .object({ url: httpUrl.optional() })
+      .object({
+        url: httpUrl.optional(),
+        /** Sent as `Authorization: Bearer …`. */
+        bearerToken: z.string().min(1).optional(),
+        basicAuth: z.object({ username: z.string().min(1), password: z.string().min(1) }).strict().optional(),
+        timeoutMs: z.number().int().min(100).max(300_000).default(15_000),
+      })
       .strict()
       .prefault({}),
     mcp: z
@@ -77,6 +83,7 @@ export const ENV_SETTINGS = {
   K8S_EXPERTS_LOG_LEVEL: 'log.level',
   K8S_EXPERTS_LOG_FILE: 'log.file',
   K8S_EXPERTS_PROMETHEUS_URL: 'prometheus.url',
+  K8S_EXPERTS_PROMETHEUS_TOKEN: 'prometheus.bearerToken',
   K8S_EXPERTS_DATA_DIR: 'dataDir',
   K8S_EXPERTS_MCP_HOST: 'mcp.host',
   K8S_EXPERTS_MCP_ALLOWED_HOSTS: 'mcp.allowedHosts',

@@ -7,13 +7,26 @@ import { serveHttp } from '../../shared/mcp/http.js';
 import { serveStdio } from '../../shared/mcp/stdio.js';
 import { VERSION } from '../../shared/version.js';
 import { kubernetesServerFactory } from '../../mcp-servers/kubernetes/index.js';
+import { prometheusServerFactory } from '../../mcp-servers/prometheus/index.js';
+import { clusterPaths } from '../../tools/cluster/paths.js';
+import { readClusterState } from '../../tools/cluster/state.js';
 import { configFromCommand } from '../options.js';
 
 type ServerFactory = (config: Config, logger: Logger, version: string) => () => McpServer;
 
 const SERVERS: Record<string, { factory: ServerFactory; port: (c: Config) => number }> = {
   kubernetes: { factory: kubernetesServerFactory, port: (c) => c.mcp.ports.kubernetes },
+  prometheus: { factory: prometheusServerFactory, port: (c) => c.mcp.ports.prometheus },
 };
+
+/** With no Prometheus configured, the running demo cluster's is the obvious one to use. */
+function withDemoPrometheus(config: Config, logger: Logger): Config {
+  if (config.prometheus.url) return config;
+  const demo = readClusterState(clusterPaths());
+  if (!demo) return config;
+  logger.info({ url: demo.prometheusUrl }, 'no prometheus.url configured: using the demo cluster\'s Prometheus');
+  return { ...config, prometheus: { ...config.prometheus, url: demo.prometheusUrl } };
+}
 
 /** `k8s-experts mcp <server>`: stdio by default (Claude Desktop, IDEs), Streamable HTTP with --http. */
 export function registerMcpCommand(program: Command): void {
@@ -30,7 +43,7 @@ export function registerMcpCommand(program: Command): void {
       const config = configFromCommand(command);
       // stdout belongs to the protocol on stdio: logs go to stderr (and agent.log when set).
       const logger = loggerFromConfig(config, { console: 'stderr', name: `mcp-${serverName}` });
-      const create = entry.factory(config, logger, VERSION);
+      const create = entry.factory(serverName === 'prometheus' ? withDemoPrometheus(config, logger) : config, logger, VERSION);
       if (!opts.http) {
         await serveStdio(create());
         return;

@@ -4,26 +4,15 @@
  */
 import { stringify } from 'yaml';
 import { maskSecretValues } from '../../shared/redact.js';
+import { type Cell, renderTable } from '../../shared/table.js';
 
-export type Cell = string | number | boolean | null;
+export { type Cell, renderTable } from '../../shared/table.js';
 
 /** A server-side Table (the format kubectl prints), as the API returns it. */
 export interface ServerTable {
   columnDefinitions: Array<{ name: string; type: string; priority?: number }>;
   rows: Array<{ cells: Cell[]; object?: { metadata?: { namespace?: string; name?: string } } }>;
   metadata?: { continue?: string; remainingItemCount?: number };
-}
-
-/** Renders rows as kubectl does: upper-case headers, columns padded, three spaces apart. */
-export function renderTable(headers: string[], rows: Cell[][]): string {
-  const text = rows.map((r) => r.map((c) => (c === null || c === undefined ? '<none>' : String(c))));
-  const widths = headers.map((h, i) => Math.max(h.length, ...text.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!)))
-      .join('   ')
-      .trimEnd();
-  return [line(headers.map((h) => h.toUpperCase())), ...text.map(line)].join('\n');
 }
 
 export interface TableView {

@@ -1,5 +1,6 @@
 import { CoreV1Api } from '@kubernetes/client-node';
 import { summarizePod } from '../../shared/pod-status.js';
+import { renderTable } from '../../shared/table.js';
 import { type ClusterHealth, clusterHealth, loadKubeConfig } from './lifecycle.js';
 import type { ClusterPaths } from './paths.js';
 import { type ClusterState, readClusterState } from './state.js';
@@ -40,10 +41,10 @@ export function formatClusterStatus(status: ClusterStatus, paths: ClusterPaths):
     return `The demo cluster is not running (state dir ${paths.stateDir}).\nStart it with: k8s-experts cluster up`;
   }
   const { state, health } = status;
-  const rows: string[][] = [['COMPONENT', 'PID', 'STATE', 'LOG']];
-  for (const p of health.processes) rows.push([p.name, String(p.pid), p.running ? 'running' : 'stopped', p.logFile ?? '-']);
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  const table = rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('   ')).join('\n');
+  const table = renderTable(
+    ['Component', 'Pid', 'State', 'Log'],
+    health.processes.map((p) => [p.name, p.pid, p.running ? 'running' : 'stopped', p.logFile ?? '-']),
+  );
   const lines = [
     `Demo cluster ${state.name}: ${health.healthy ? 'up' : `DEGRADED (${health.problems.join('; ')})`}`,
     '',

@@ -1,15 +1,18 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { runTool, toolResult } from '../../../shared/mcp/result.js';
+import { registerPolicedTool } from '../../../shared/mcp/register.js';
+import { toolResult } from '../../../shared/mcp/result.js';
 import type { ClusterAccess } from '../access.js';
 import { renderTable } from '../format.js';
 import { contextInput } from '../schemas.js';
 
 export function registerApiResources(server: McpServer, access: ClusterAccess): void {
   const name = 'k8s_api_resources';
-  if (!access.policy.exposes(name, 'read')) return;
-  server.registerTool(
+  registerPolicedTool(
+    server,
+    access.policy,
     name,
+    'read',
     {
       title: 'API resources',
       description: 'Every kind the cluster serves (CRDs included), like `kubectl api-resources`: name, short names, API version, namespaced, kind.',
@@ -23,20 +26,18 @@ export function registerApiResources(server: McpServer, access: ClusterAccess): 
       },
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
     },
-    (args) =>
-      runTool(async () => {
-        access.policy.assertTool(name, 'read');
-        const catalog = await access.catalog(access.client(args.context));
-        const group = args.group === 'core' ? '' : args.group;
-        const resources = catalog.resources
-          .filter((r) => (group === undefined || r.group === group) && (args.namespaced === undefined || r.namespaced === args.namespaced))
-          .sort((a, b) => a.group.localeCompare(b.group) || a.plural.localeCompare(b.plural))
-          .map((r) => ({ name: r.plural, shortNames: r.shortNames, apiVersion: r.apiVersion, namespaced: r.namespaced, kind: r.kind, verbs: r.verbs }));
-        const text = renderTable(
-          ['Name', 'Shortnames', 'Apiversion', 'Namespaced', 'Kind'],
-          resources.map((r) => [r.name, r.shortNames.join(','), r.apiVersion, String(r.namespaced), r.kind]),
-        );
-        return toolResult(resources.length ? text : 'No resources match.', { resources });
-      }),
+    async (args) => {
+      const catalog = await access.catalog(access.client(args.context));
+      const group = args.group === 'core' ? '' : args.group;
+      const resources = catalog.resources
+        .filter((r) => (group === undefined || r.group === group) && (args.namespaced === undefined || r.namespaced === args.namespaced))
+        .sort((a, b) => a.group.localeCompare(b.group) || a.plural.localeCompare(b.plural))
+        .map((r) => ({ name: r.plural, shortNames: r.shortNames, apiVersion: r.apiVersion, namespaced: r.namespaced, kind: r.kind, verbs: r.verbs }));
+      const text = renderTable(
+        ['Name', 'Shortnames', 'Apiversion', 'Namespaced', 'Kind'],
+        resources.map((r) => [r.name, r.shortNames.join(','), r.apiVersion, String(r.namespaced), r.kind]),
+      );
+      return toolResult(resources.length ? text : 'No resources match.', { resources });
+    },
   );
 }

@@ -1,15 +1,18 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { kubeRequest } from '../../../shared/kube-http.js';
-import { runTool, toolResult } from '../../../shared/mcp/result.js';
+import { registerPolicedTool } from '../../../shared/mcp/register.js';
+import { toolResult } from '../../../shared/mcp/result.js';
 import type { ClusterAccess } from '../access.js';
 import { contextInput, kindInput, nameInput, namespaceInput } from '../schemas.js';
 
 export function registerCanI(server: McpServer, access: ClusterAccess): void {
   const name = 'k8s_can_i';
-  if (!access.policy.exposes(name, 'read')) return;
-  server.registerTool(
+  registerPolicedTool(
+    server,
+    access.policy,
     name,
+    'read',
     {
       title: 'Can I?',
       description: 'Whether the current credentials may do a verb on a kind, like `kubectl auth can-i` (a SelfSubjectAccessReview).',
@@ -24,32 +27,30 @@ export function registerCanI(server: McpServer, access: ClusterAccess): void {
       outputSchema: { allowed: z.boolean(), reason: z.string(), verb: z.string(), resource: z.string(), namespace: z.string().nullable() },
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
     },
-    (args) =>
-      runTool(async () => {
-        access.policy.assertTool(name, 'read');
-        const client = access.client(args.context);
-        const resource = (await access.catalog(client)).resolve(args.kind);
-        const review = (
-          await kubeRequest(client, {
-            method: 'POST',
-            path: '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews',
-            body: {
-              apiVersion: 'authorization.k8s.io/v1',
-              kind: 'SelfSubjectAccessReview',
-              spec: { resourceAttributes: { verb: args.verb, group: resource.group, resource: resource.plural, namespace: args.namespace, name: args.name, subresource: args.subresource } },
-            },
-          })
-        ).json as { status?: { allowed?: boolean; reason?: string; denied?: boolean } };
-        const allowed = Boolean(review.status?.allowed);
-        const what = `${args.verb} ${resource.plural}${resource.group ? `.${resource.group}` : ''}${args.subresource ? `/${args.subresource}` : ''}${args.name ? ` ${args.name}` : ''}`;
-        const where = args.namespace ? ` in namespace ${args.namespace}` : '';
-        return toolResult(`${allowed ? 'yes' : 'no'} — ${what}${where}${review.status?.reason ? ` (${review.status.reason})` : ''}`, {
-          allowed,
-          reason: review.status?.reason ?? '',
-          verb: args.verb,
-          resource: `${resource.plural}${resource.group ? `.${resource.group}` : ''}`,
-          namespace: args.namespace ?? null,
-        });
-      }),
+    async (args) => {
+      const client = access.client(args.context);
+      const resource = (await access.catalog(client)).resolve(args.kind);
+      const review = (
+        await kubeRequest(client, {
+          method: 'POST',
+          path: '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews',
+          body: {
+            apiVersion: 'authorization.k8s.io/v1',
+            kind: 'SelfSubjectAccessReview',
+            spec: { resourceAttributes: { verb: args.verb, group: resource.group, resource: resource.plural, namespace: args.namespace, name: args.name, subresource: args.subresource } },
+          },
+        })
+      ).json as { status?: { allowed?: boolean; reason?: string; denied?: boolean } };
+      const allowed = Boolean(review.status?.allowed);
+      const what = `${args.verb} ${resource.plural}${resource.group ? `.${resource.group}` : ''}${args.subresource ? `/${args.subresource}` : ''}${args.name ? ` ${args.name}` : ''}`;
+      const where = args.namespace ? ` in namespace ${args.namespace}` : '';
+      return toolResult(`${allowed ? 'yes' : 'no'} — ${what}${where}${review.status?.reason ? ` (${review.status.reason})` : ''}`, {
+        allowed,
+        reason: review.status?.reason ?? '',
+        verb: args.verb,
+        resource: `${resource.plural}${resource.group ? `.${resource.group}` : ''}`,
+        namespace: args.namespace ?? null,
+      });
+    },
   );
 }

@@ -3,7 +3,8 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import type { KubeClient } from '../../../shared/kube.js';
 import { kubeRequest } from '../../../shared/kube-http.js';
-import { runTool, toolResult } from '../../../shared/mcp/result.js';
+import { registerPolicedTool } from '../../../shared/mcp/register.js';
+import { toolResult } from '../../../shared/mcp/result.js';
 import { summarizePod } from '../../../shared/pod-status.js';
 import type { ClusterAccess } from '../access.js';
 import { age, cleanObject, renderTable, toYaml } from '../format.js';
@@ -118,9 +119,11 @@ async function describeService(client: KubeClient, object: KubeObject): Promise<
 
 export function registerDescribe(server: McpServer, access: ClusterAccess): void {
   const name = 'k8s_describe';
-  if (!access.policy.exposes(name, 'read')) return;
-  server.registerTool(
+  registerPolicedTool(
+    server,
+    access.policy,
     name,
+    'read',
     {
       title: 'Describe a Kubernetes object',
       description:
@@ -141,46 +144,44 @@ export function registerDescribe(server: McpServer, access: ClusterAccess): void
       },
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
     },
-    (args) =>
-      runTool(async () => {
-        access.policy.assertTool(name, 'read');
-        const { client, object } = await readObject(access, args);
-        const clean = cleanObject(object);
-        const meta = clean.metadata ?? {};
-        const namespace = (meta.namespace as string | undefined) ?? null;
-        const labels = (meta.labels as Record<string, string> | undefined) ?? {};
-        const lines = [
-          `Name:         ${meta.name as string}`,
-          ...(namespace ? [`Namespace:    ${namespace}`] : []),
-          `Kind:         ${clean.kind} (${clean.apiVersion})`,
-          `Labels:       ${Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(', ') || '<none>'}`,
-          `Created:      ${meta.creationTimestamp as string} (${age(meta.creationTimestamp as string)} ago)`,
-        ];
-        let status: string | null = null;
-        let pods: PodView[] | null = null;
-        if (clean.kind === 'Pod') {
-          lines.push(...describePod(clean as V1Pod));
-          status = summarizePod(clean as V1Pod).status;
-        } else if (WORKLOADS.has(clean.kind ?? '') && namespace) {
-          const selector = selectorString((clean.spec as { selector?: { matchLabels?: Record<string, string> } } | undefined)?.selector);
-          const owned = selector ? await podsMatching(client, namespace, selector) : [];
-          const w = describeWorkload(clean, owned);
-          lines.push(...w.lines);
-          status = w.rollout || null;
-          pods = owned.map(podView);
-        } else if (clean.kind === 'Service') {
-          lines.push(...(await describeService(client, clean)));
-        } else if (clean.kind !== 'Secret') {
-          const rest = { spec: clean.spec, status: clean.status, data: clean.data };
-          const body = toYaml(Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)));
-          if (body && body !== '{}') lines.push(body);
-        } else {
-          lines.push(`Type:         ${(clean.type as string | undefined) ?? 'Opaque'}`, 'Data:', ...Object.entries((clean.data as Record<string, string>) ?? {}).map(([k, v]) => `  ${k}: ${v}`));
-        }
-        const events: EventRow[] = eventRows(await fetchEvents(client, { namespace: namespace ?? undefined, uid: meta.uid as string | undefined }));
-        lines.push('Events:', events.length ? renderEvents(events, false).split('\n').map((l) => `  ${l}`).join('\n') : '  <none>');
-        const redactor = await access.redactor(client, namespace ?? undefined);
-        return toolResult(redactor.redactText(lines.join('\n')), redactor.redactDeep({ kind: clean.kind ?? '', name: meta.name as string, namespace, status, pods, events }));
-      }),
+    async (args) => {
+      const { client, object } = await readObject(access, args);
+      const clean = cleanObject(object);
+      const meta = clean.metadata ?? {};
+      const namespace = (meta.namespace as string | undefined) ?? null;
+      const labels = (meta.labels as Record<string, string> | undefined) ?? {};
+      const lines = [
+        `Name:         ${meta.name as string}`,
+        ...(namespace ? [`Namespace:    ${namespace}`] : []),
+        `Kind:         ${clean.kind} (${clean.apiVersion})`,
+        `Labels:       ${Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(', ') || '<none>'}`,
+        `Created:      ${meta.creationTimestamp as string} (${age(meta.creationTimestamp as string)} ago)`,
+      ];
+      let status: string | null = null;
+      let pods: PodView[] | null = null;
+      if (clean.kind === 'Pod') {
+        lines.push(...describePod(clean as V1Pod));
+        status = summarizePod(clean as V1Pod).status;
+      } else if (WORKLOADS.has(clean.kind ?? '') && namespace) {
+        const selector = selectorString((clean.spec as { selector?: { matchLabels?: Record<string, string> } } | undefined)?.selector);
+        const owned = selector ? await podsMatching(client, namespace, selector) : [];
+        const w = describeWorkload(clean, owned);
+        lines.push(...w.lines);
+        status = w.rollout || null;
+        pods = owned.map(podView);
+      } else if (clean.kind === 'Service') {
+        lines.push(...(await describeService(client, clean)));
+      } else if (clean.kind !== 'Secret') {
+        const rest = { spec: clean.spec, status: clean.status, data: clean.data };
+        const body = toYaml(Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)));
+        if (body && body !== '{}') lines.push(body);
+      } else {
+        lines.push(`Type:         ${(clean.type as string | undefined) ?? 'Opaque'}`, 'Data:', ...Object.entries((clean.data as Record<string, string>) ?? {}).map(([k, v]) => `  ${k}: ${v}`));
+      }
+      const events: EventRow[] = eventRows(await fetchEvents(client, { namespace: namespace ?? undefined, uid: meta.uid as string | undefined }));
+      lines.push('Events:', events.length ? renderEvents(events, false).split('\n').map((l) => `  ${l}`).join('\n') : '  <none>');
+      const redactor = await access.redactor(client, namespace ?? undefined);
+      return toolResult(redactor.redactText(lines.join('\n')), redactor.redactDeep({ kind: clean.kind ?? '', name: meta.name as string, namespace, status, pods, events }));
+    },
   );
 }

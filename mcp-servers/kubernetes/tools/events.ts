@@ -2,7 +2,8 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import type { KubeClient } from '../../../shared/kube.js';
 import { kubeRequest } from '../../../shared/kube-http.js';
-import { runTool, toolResult } from '../../../shared/mcp/result.js';
+import { registerPolicedTool } from '../../../shared/mcp/register.js';
+import { toolResult } from '../../../shared/mcp/result.js';
 import type { ClusterAccess } from '../access.js';
 import { age, renderTable } from '../format.js';
 import { contextInput, limitInput, nameInput, namespaceInput } from '../schemas.js';
@@ -93,9 +94,11 @@ export const eventOutput = z.object({
 
 export function registerEvents(server: McpServer, access: ClusterAccess): void {
   const name = 'k8s_events';
-  if (!access.policy.exposes(name, 'read')) return;
-  server.registerTool(
+  registerPolicedTool(
+    server,
+    access.policy,
     name,
+    'read',
     {
       title: 'Kubernetes events',
       description: 'Events, newest last, in one namespace or all; filter by the object they are about (kind and name), type (Normal/Warning) and reason (e.g. BackOff, FailedScheduling).',
@@ -111,17 +114,15 @@ export function registerEvents(server: McpServer, access: ClusterAccess): void {
       outputSchema: { events: z.array(eventOutput), total: z.number().int() },
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
     },
-    (args) =>
-      runTool(async () => {
-        access.policy.assertTool(name, 'read');
-        access.policy.assertKind({ plural: 'events', singular: 'event', kind: 'Event' });
-        const client = access.client(args.context);
-        const all = eventRows(await fetchEvents(client, args));
-        const rows = all.slice(-args.limit);
-        const redactor = await access.redactor(client, args.namespace);
-        let text = rows.length ? renderEvents(rows, true, !args.namespace) : 'No events found.';
-        if (all.length > rows.length) text = `(${all.length - rows.length} older events not shown — raise limit or filter by kind/name/type/reason)\n${text}`;
-        return toolResult(redactor.redactText(text), redactor.redactDeep({ events: rows, total: all.length }));
-      }),
+    async (args) => {
+      access.policy.assertKind({ plural: 'events', singular: 'event', kind: 'Event' });
+      const client = access.client(args.context);
+      const all = eventRows(await fetchEvents(client, args));
+      const rows = all.slice(-args.limit);
+      const redactor = await access.redactor(client, args.namespace);
+      let text = rows.length ? renderEvents(rows, true, !args.namespace) : 'No events found.';
+      if (all.length > rows.length) text = `(${all.length - rows.length} older events not shown — raise limit or filter by kind/name/type/reason)\n${text}`;
+      return toolResult(redactor.redactText(text), redactor.redactDeep({ events: rows, total: all.length }));
+    },
   );
 }

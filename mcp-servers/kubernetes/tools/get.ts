@@ -4,7 +4,8 @@ import { UserError } from '../../../shared/errors.js';
 import { type ApiResource, ResourceCatalog } from '../../../shared/kube-discovery.js';
 import type { KubeClient } from '../../../shared/kube.js';
 import { kubeRequest } from '../../../shared/kube-http.js';
-import { runTool, toolResult } from '../../../shared/mcp/result.js';
+import { registerPolicedTool } from '../../../shared/mcp/register.js';
+import { toolResult } from '../../../shared/mcp/result.js';
 import type { ClusterAccess } from '../access.js';
 import { cleanObject, toYaml } from '../format.js';
 import { contextInput, kindInput, nameInput, namespaceInput } from '../schemas.js';
@@ -28,9 +29,11 @@ export async function readObject(
 
 export function registerGet(server: McpServer, access: ClusterAccess): void {
   const name = 'k8s_get';
-  if (!access.policy.exposes(name, 'read')) return;
-  server.registerTool(
+  registerPolicedTool(
+    server,
+    access.policy,
     name,
+    'read',
     {
       title: 'Get one Kubernetes object',
       description: 'The full object as YAML (default) or JSON, like `kubectl get -o yaml`, without managedFields; Secret values are masked.',
@@ -44,14 +47,12 @@ export function registerGet(server: McpServer, access: ClusterAccess): void {
       outputSchema: { object: z.record(z.string(), z.unknown()) },
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
     },
-    (args) =>
-      runTool(async () => {
-        access.policy.assertTool(name, 'read');
-        const { client, object } = await readObject(access, args);
-        // Masks Secrets by structure, then scrubs Secret values echoed anywhere else (annotations, ConfigMaps).
-        const redactor = await access.redactor(client, args.namespace);
-        const clean = redactor.redactDeep(cleanObject(object));
-        return toolResult(args.output === 'json' ? JSON.stringify(clean, null, 2) : toYaml(clean), { object: clean });
-      }),
+    async (args) => {
+      const { client, object } = await readObject(access, args);
+      // Masks Secrets by structure, then scrubs Secret values echoed anywhere else (annotations, ConfigMaps).
+      const redactor = await access.redactor(client, args.namespace);
+      const clean = redactor.redactDeep(cleanObject(object));
+      return toolResult(args.output === 'json' ? JSON.stringify(clean, null, 2) : toYaml(clean), { object: clean });
+    },
   );
 }

@@ -2,7 +2,8 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { ResourceCatalog } from '../../../shared/kube-discovery.js';
 import { kubeRequest } from '../../../shared/kube-http.js';
-import { runTool, toolResult } from '../../../shared/mcp/result.js';
+import { registerPolicedTool } from '../../../shared/mcp/register.js';
+import { toolResult } from '../../../shared/mcp/result.js';
 import type { ClusterAccess } from '../access.js';
 import { type ServerTable, viewTable } from '../format.js';
 import { contextInput, kindInput, limitInput, namespaceInput, selectorInput } from '../schemas.js';
@@ -23,9 +24,11 @@ export const listOutput = {
 
 export function registerList(server: McpServer, access: ClusterAccess): void {
   const name = 'k8s_list';
-  if (!access.policy.exposes(name, 'read')) return;
-  server.registerTool(
+  registerPolicedTool(
+    server,
+    access.policy,
     name,
+    'read',
     {
       title: 'List Kubernetes objects',
       description:
@@ -43,40 +46,38 @@ export function registerList(server: McpServer, access: ClusterAccess): void {
       outputSchema: listOutput,
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
     },
-    (args) =>
-      runTool(async () => {
-        access.policy.assertTool(name, 'read');
-        const client = access.client(args.context);
-        const resource = (await access.catalog(client)).resolve(args.kind);
-        access.policy.assertKind(resource);
-        const namespace = resource.namespaced ? args.namespace : undefined;
-        const response = await kubeRequest(client, {
-          path: ResourceCatalog.path(resource, namespace),
-          accept: TABLE_ACCEPT,
-          query: { labelSelector: args.labelSelector, fieldSelector: args.fieldSelector, limit: args.limit, continue: args.continue, includeObject: 'Metadata' },
-        });
-        const table = response.json as ServerTable;
-        const view = viewTable(table, { wide: args.wide, withNamespace: resource.namespaced && !namespace });
-        const remaining = table.metadata?.remainingItemCount ?? null;
-        const next = table.metadata?.continue || null;
-        const where = resource.namespaced ? (namespace ? ` in namespace ${namespace}` : ' in any namespace') : '';
-        let text = view.items.length ? view.text : `No ${resource.plural} found${where}.`;
-        if (next) {
-          const more = remaining !== null ? `${remaining} more` : 'More';
-          text += `\n${more} — narrow with labelSelector or namespace, or call again with continue: "${next}"`;
-        }
-        // Table cells are the server's printing of the objects: scrub any Secret value they echo.
-        const redactor = await access.redactor(client, namespace);
-        return toolResult(redactor.redactText(text), {
-          kind: resource.kind,
-          apiVersion: resource.apiVersion,
-          namespace: namespace ?? null,
-          columns: view.columns,
-          items: redactor.redactDeep(view.items),
-          count: view.items.length,
-          remaining,
-          continue: next,
-        });
-      }),
+    async (args) => {
+      const client = access.client(args.context);
+      const resource = (await access.catalog(client)).resolve(args.kind);
+      access.policy.assertKind(resource);
+      const namespace = resource.namespaced ? args.namespace : undefined;
+      const response = await kubeRequest(client, {
+        path: ResourceCatalog.path(resource, namespace),
+        accept: TABLE_ACCEPT,
+        query: { labelSelector: args.labelSelector, fieldSelector: args.fieldSelector, limit: args.limit, continue: args.continue, includeObject: 'Metadata' },
+      });
+      const table = response.json as ServerTable;
+      const view = viewTable(table, { wide: args.wide, withNamespace: resource.namespaced && !namespace });
+      const remaining = table.metadata?.remainingItemCount ?? null;
+      const next = table.metadata?.continue || null;
+      const where = resource.namespaced ? (namespace ? ` in namespace ${namespace}` : ' in any namespace') : '';
+      let text = view.items.length ? view.text : `No ${resource.plural} found${where}.`;
+      if (next) {
+        const more = remaining !== null ? `${remaining} more` : 'More';
+        text += `\n${more} — narrow with labelSelector or namespace, or call again with continue: "${next}"`;
+      }
+      // Table cells are the server's printing of the objects: scrub any Secret value they echo.
+      const redactor = await access.redactor(client, namespace);
+      return toolResult(redactor.redactText(text), {
+        kind: resource.kind,
+        apiVersion: resource.apiVersion,
+        namespace: namespace ?? null,
+        columns: view.columns,
+        items: redactor.redactDeep(view.items),
+        count: view.items.length,
+        remaining,
+        continue: next,
+      });
+    },
   );
 }

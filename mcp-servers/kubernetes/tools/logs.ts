@@ -2,15 +2,18 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { UserError } from '../../../shared/errors.js';
 import { KubeApiError, kubeRequest } from '../../../shared/kube-http.js';
-import { runTool, toolResult } from '../../../shared/mcp/result.js';
+import { registerPolicedTool } from '../../../shared/mcp/register.js';
+import { toolResult } from '../../../shared/mcp/result.js';
 import type { ClusterAccess } from '../access.js';
 import { contextInput, nameInput, namespaceInput } from '../schemas.js';
 
 export function registerLogs(server: McpServer, access: ClusterAccess): void {
   const name = 'k8s_logs';
-  if (!access.policy.exposes(name, 'read')) return;
-  server.registerTool(
+  registerPolicedTool(
+    server,
+    access.policy,
     name,
+    'read',
     {
       title: 'Pod logs',
       description:
@@ -37,47 +40,45 @@ export function registerLogs(server: McpServer, access: ClusterAccess): void {
       },
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
     },
-    (args) =>
-      runTool(async () => {
-        access.policy.assertTool(name, 'read');
-        access.policy.assertKind({ plural: 'pods', singular: 'pod', kind: 'Pod' });
-        const client = access.client(args.context);
-        const base = `/api/v1/namespaces/${encodeURIComponent(args.namespace)}/pods`;
-        let response;
-        try {
-          response = await kubeRequest(client, {
-            path: `${base}/${encodeURIComponent(args.name)}/log`,
-            query: { container: args.container, tailLines: args.tail, sinceSeconds: args.sinceSeconds, previous: args.previous || undefined, limitBytes: args.maxBytes },
-            maxBytes: args.maxBytes,
-          });
-        } catch (e) {
-          if (e instanceof KubeApiError && e.status === 404) {
-            // A workload name instead of a pod name is the common slip: offer its pods.
-            const pods = (await kubeRequest(client, { path: base })).json as { items: Array<{ metadata: { name: string } }> };
-            const near = pods.items.map((p) => p.metadata.name).filter((n) => n.startsWith(`${args.name}-`));
-            throw new UserError(`pod "${args.name}" not found in namespace ${args.namespace}`, near.length ? `did you mean ${near.slice(0, 5).join(', ')}?` : 'list pods with k8s_list kind=pods');
-          }
-          throw e;
-        }
-        const redactor = await access.redactor(client, args.namespace);
-        let lines = response.text.split('\n');
-        if (lines.at(-1) === '') lines.pop();
-        if (args.grep) {
-          const needle = args.grep.toLowerCase();
-          lines = lines.filter((l) => l.toLowerCase().includes(needle));
-        }
-        const log = redactor.redactText(lines.join('\n'));
-        const header = `${args.previous ? 'Previous log' : 'Log'} of ${args.namespace}/${args.name}${args.container ? ` (${args.container})` : ''}: ${lines.length} line${lines.length === 1 ? '' : 's'}${args.grep ? ` matching "${args.grep}"` : ''}`;
-        const footer = response.truncated ? `\n… cut at ${args.maxBytes} bytes — lower tail, use sinceSeconds or grep` : '';
-        return toolResult(`${header}\n${log || '(empty)'}${footer}`, {
-          pod: args.name,
-          namespace: args.namespace,
-          container: args.container ?? null,
-          previous: args.previous,
-          lines: lines.length,
-          truncated: response.truncated,
-          log,
+    async (args) => {
+      access.policy.assertKind({ plural: 'pods', singular: 'pod', kind: 'Pod' });
+      const client = access.client(args.context);
+      const base = `/api/v1/namespaces/${encodeURIComponent(args.namespace)}/pods`;
+      let response;
+      try {
+        response = await kubeRequest(client, {
+          path: `${base}/${encodeURIComponent(args.name)}/log`,
+          query: { container: args.container, tailLines: args.tail, sinceSeconds: args.sinceSeconds, previous: args.previous || undefined, limitBytes: args.maxBytes },
+          maxBytes: args.maxBytes,
         });
-      }),
+      } catch (e) {
+        if (e instanceof KubeApiError && e.status === 404) {
+          // A workload name instead of a pod name is the common slip: offer its pods.
+          const pods = (await kubeRequest(client, { path: base })).json as { items: Array<{ metadata: { name: string } }> };
+          const near = pods.items.map((p) => p.metadata.name).filter((n) => n.startsWith(`${args.name}-`));
+          throw new UserError(`pod "${args.name}" not found in namespace ${args.namespace}`, near.length ? `did you mean ${near.slice(0, 5).join(', ')}?` : 'list pods with k8s_list kind=pods');
+        }
+        throw e;
+      }
+      const redactor = await access.redactor(client, args.namespace);
+      let lines = response.text.split('\n');
+      if (lines.at(-1) === '') lines.pop();
+      if (args.grep) {
+        const needle = args.grep.toLowerCase();
+        lines = lines.filter((l) => l.toLowerCase().includes(needle));
+      }
+      const log = redactor.redactText(lines.join('\n'));
+      const header = `${args.previous ? 'Previous log' : 'Log'} of ${args.namespace}/${args.name}${args.container ? ` (${args.container})` : ''}: ${lines.length} line${lines.length === 1 ? '' : 's'}${args.grep ? ` matching "${args.grep}"` : ''}`;
+      const footer = response.truncated ? `\n… cut at ${args.maxBytes} bytes — lower tail, use sinceSeconds or grep` : '';
+      return toolResult(`${header}\n${log || '(empty)'}${footer}`, {
+        pod: args.name,
+        namespace: args.namespace,
+        container: args.container ?? null,
+        previous: args.previous,
+        lines: lines.length,
+        truncated: response.truncated,
+        log,
+      });
+    },
   );
 }

@@ -1,7 +1,8 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { kubeRequest } from '../../../shared/kube-http.js';
-import { runTool, toolResult } from '../../../shared/mcp/result.js';
+import { registerPolicedTool } from '../../../shared/mcp/register.js';
+import { toolResult } from '../../../shared/mcp/result.js';
 import type { ClusterAccess } from '../access.js';
 import { age, renderTable } from '../format.js';
 import { contextInput } from '../schemas.js';
@@ -14,9 +15,11 @@ interface MetaList {
 
 export function registerNamespaces(server: McpServer, access: ClusterAccess): void {
   const name = 'k8s_namespaces';
-  if (!access.policy.exposes(name, 'read')) return;
-  server.registerTool(
+  registerPolicedTool(
+    server,
+    access.policy,
     name,
+    'read',
     {
       title: 'Namespaces',
       description: 'Namespaces with their status, age, labels and how many pods each holds.',
@@ -26,26 +29,24 @@ export function registerNamespaces(server: McpServer, access: ClusterAccess): vo
       },
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
     },
-    (args) =>
-      runTool(async () => {
-        access.policy.assertTool(name, 'read');
-        access.policy.assertKind({ plural: 'namespaces', singular: 'namespace', kind: 'Namespace' });
-        const client = access.client(args.context);
-        const [namespaces, pods] = await Promise.all([
-          kubeRequest(client, { path: '/api/v1/namespaces' }).then((r) => r.json as { items: Array<MetaList['items'][number] & { status?: { phase?: string } }> }),
-          kubeRequest(client, { path: '/api/v1/pods', accept: METADATA_ONLY }).then((r) => r.json as MetaList),
-        ]);
-        const counts = new Map<string, number>();
-        for (const p of pods.items) counts.set(p.metadata.namespace ?? '', (counts.get(p.metadata.namespace ?? '') ?? 0) + 1);
-        const rows = namespaces.items.map((n) => ({
-          name: n.metadata.name,
-          status: n.status?.phase ?? 'Active',
-          age: age(n.metadata.creationTimestamp),
-          pods: counts.get(n.metadata.name) ?? 0,
-          labels: Object.fromEntries(Object.entries(n.metadata.labels ?? {}).filter(([k]) => k !== 'kubernetes.io/metadata.name')),
-        }));
-        const text = renderTable(['Name', 'Status', 'Age', 'Pods', 'Labels'], rows.map((r) => [r.name, r.status, r.age, r.pods, Object.entries(r.labels).map(([k, v]) => `${k}=${v}`).join(',') || '<none>']));
-        return toolResult(text, { namespaces: rows });
-      }),
+    async (args) => {
+      access.policy.assertKind({ plural: 'namespaces', singular: 'namespace', kind: 'Namespace' });
+      const client = access.client(args.context);
+      const [namespaces, pods] = await Promise.all([
+        kubeRequest(client, { path: '/api/v1/namespaces' }).then((r) => r.json as { items: Array<MetaList['items'][number] & { status?: { phase?: string } }> }),
+        kubeRequest(client, { path: '/api/v1/pods', accept: METADATA_ONLY }).then((r) => r.json as MetaList),
+      ]);
+      const counts = new Map<string, number>();
+      for (const p of pods.items) counts.set(p.metadata.namespace ?? '', (counts.get(p.metadata.namespace ?? '') ?? 0) + 1);
+      const rows = namespaces.items.map((n) => ({
+        name: n.metadata.name,
+        status: n.status?.phase ?? 'Active',
+        age: age(n.metadata.creationTimestamp),
+        pods: counts.get(n.metadata.name) ?? 0,
+        labels: Object.fromEntries(Object.entries(n.metadata.labels ?? {}).filter(([k]) => k !== 'kubernetes.io/metadata.name')),
+      }));
+      const text = renderTable(['Name', 'Status', 'Age', 'Pods', 'Labels'], rows.map((r) => [r.name, r.status, r.age, r.pods, Object.entries(r.labels).map(([k, v]) => `${k}=${v}`).join(',') || '<none>']));
+      return toolResult(text, { namespaces: rows });
+    },
   );
 }

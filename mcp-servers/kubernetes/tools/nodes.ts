@@ -2,7 +2,8 @@ import type { V1Node } from '@kubernetes/client-node';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { kubeRequest } from '../../../shared/kube-http.js';
-import { runTool, toolResult } from '../../../shared/mcp/result.js';
+import { registerPolicedTool } from '../../../shared/mcp/register.js';
+import { toolResult } from '../../../shared/mcp/result.js';
 import type { ClusterAccess } from '../access.js';
 import { age, renderTable } from '../format.js';
 import { contextInput, selectorInput } from '../schemas.js';
@@ -30,9 +31,11 @@ export function nodeStatus(node: V1Node): string {
 
 export function registerNodes(server: McpServer, access: ClusterAccess): void {
   const name = 'k8s_nodes';
-  if (!access.policy.exposes(name, 'read')) return;
-  server.registerTool(
+  registerPolicedTool(
+    server,
+    access.policy,
     name,
+    'read',
     {
       title: 'Nodes',
       description: 'Nodes with status, roles, version, capacity and allocatable resources, conditions (pressure, readiness) and taints.',
@@ -40,34 +43,32 @@ export function registerNodes(server: McpServer, access: ClusterAccess): void {
       outputSchema: { nodes: z.array(nodeOutput) },
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
     },
-    (args) =>
-      runTool(async () => {
-        access.policy.assertTool(name, 'read');
-        access.policy.assertKind({ plural: 'nodes', singular: 'node', kind: 'Node' });
-        const client = access.client(args.context);
-        const list = (await kubeRequest(client, { path: '/api/v1/nodes', query: { labelSelector: args.labelSelector } })).json as { items: V1Node[] };
-        const nodes = list.items.map((n) => ({
-          name: n.metadata?.name ?? '',
-          status: nodeStatus(n),
-          roles: Object.keys(n.metadata?.labels ?? {})
-            .filter((l) => l.startsWith('node-role.kubernetes.io/'))
-            .map((l) => l.slice('node-role.kubernetes.io/'.length)),
-          version: n.status?.nodeInfo?.kubeletVersion ?? '',
-          age: age(n.metadata?.creationTimestamp),
-          internalIP: n.status?.addresses?.find((a) => a.type === 'InternalIP')?.address ?? null,
-          capacity: (n.status?.capacity ?? {}) as Record<string, string>,
-          allocatable: (n.status?.allocatable ?? {}) as Record<string, string>,
-          conditions: (n.status?.conditions ?? []).map((c) => ({ type: c.type, status: c.status, reason: c.reason ?? '', message: c.message ?? '' })),
-          taints: (n.spec?.taints ?? []).map((t) => `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`),
-          unschedulable: Boolean(n.spec?.unschedulable),
-        }));
-        const table = renderTable(
-          ['Name', 'Status', 'Roles', 'Age', 'Version', 'Cpu', 'Memory', 'Pods', 'Taints'],
-          nodes.map((n) => [n.name, n.status, n.roles.join(',') || '<none>', n.age, n.version, n.allocatable.cpu ?? '', n.allocatable.memory ?? '', n.allocatable.pods ?? '', n.taints.join(',') || '<none>']),
-        );
-        const problems = nodes.flatMap((n) => n.conditions.filter((c) => (c.type === 'Ready' ? c.status !== 'True' : c.status === 'True')).map((c) => `${n.name}: ${c.type}=${c.status} ${c.reason} ${c.message}`.trim()));
-        const text = nodes.length ? `${table}${problems.length ? `\n\nConditions needing attention:\n${problems.join('\n')}` : ''}` : 'No nodes.';
-        return toolResult(text, { nodes });
-      }),
+    async (args) => {
+      access.policy.assertKind({ plural: 'nodes', singular: 'node', kind: 'Node' });
+      const client = access.client(args.context);
+      const list = (await kubeRequest(client, { path: '/api/v1/nodes', query: { labelSelector: args.labelSelector } })).json as { items: V1Node[] };
+      const nodes = list.items.map((n) => ({
+        name: n.metadata?.name ?? '',
+        status: nodeStatus(n),
+        roles: Object.keys(n.metadata?.labels ?? {})
+          .filter((l) => l.startsWith('node-role.kubernetes.io/'))
+          .map((l) => l.slice('node-role.kubernetes.io/'.length)),
+        version: n.status?.nodeInfo?.kubeletVersion ?? '',
+        age: age(n.metadata?.creationTimestamp),
+        internalIP: n.status?.addresses?.find((a) => a.type === 'InternalIP')?.address ?? null,
+        capacity: (n.status?.capacity ?? {}) as Record<string, string>,
+        allocatable: (n.status?.allocatable ?? {}) as Record<string, string>,
+        conditions: (n.status?.conditions ?? []).map((c) => ({ type: c.type, status: c.status, reason: c.reason ?? '', message: c.message ?? '' })),
+        taints: (n.spec?.taints ?? []).map((t) => `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`),
+        unschedulable: Boolean(n.spec?.unschedulable),
+      }));
+      const table = renderTable(
+        ['Name', 'Status', 'Roles', 'Age', 'Version', 'Cpu', 'Memory', 'Pods', 'Taints'],
+        nodes.map((n) => [n.name, n.status, n.roles.join(',') || '<none>', n.age, n.version, n.allocatable.cpu ?? '', n.allocatable.memory ?? '', n.allocatable.pods ?? '', n.taints.join(',') || '<none>']),
+      );
+      const problems = nodes.flatMap((n) => n.conditions.filter((c) => (c.type === 'Ready' ? c.status !== 'True' : c.status === 'True')).map((c) => `${n.name}: ${c.type}=${c.status} ${c.reason} ${c.message}`.trim()));
+      const text = nodes.length ? `${table}${problems.length ? `\n\nConditions needing attention:\n${problems.join('\n')}` : ''}` : 'No nodes.';
+      return toolResult(text, { nodes });
+    },
   );
 }

@@ -1,0 +1,34 @@
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { CallToolResult, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
+import type { z } from 'zod';
+import type { ToolPolicy } from './policy.js';
+import { runTool } from './result.js';
+
+export interface ToolDefinition<I extends z.ZodRawShape, O extends z.ZodRawShape> {
+  title: string;
+  description: string;
+  inputSchema: I;
+  outputSchema: O;
+  annotations: ToolAnnotations;
+}
+
+/**
+ * Registers a tool only when policy exposes it, and checks policy again on every call (a client
+ * may call a name it was never shown). Failures become `isError` results; the server keeps serving.
+ */
+export function registerPolicedTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(
+  server: McpServer,
+  policy: ToolPolicy,
+  name: string,
+  kind: 'read' | 'write',
+  definition: ToolDefinition<I, O>,
+  handler: (args: z.infer<z.ZodObject<I>>) => Promise<CallToolResult>,
+): void {
+  if (!policy.exposes(name, kind)) return;
+  const callback = (args: z.infer<z.ZodObject<I>>) =>
+    runTool(async () => {
+      policy.assertTool(name, kind);
+      return handler(args);
+    });
+  server.registerTool(name, definition, callback as unknown as Parameters<McpServer['registerTool']>[2]);
+}
