@@ -40,6 +40,14 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    helm: z
+      .object({
+        /** The helm binary; default `helm` on PATH, else the one built for the demo cluster. */
+        binary: z.string().min(1).optional(),
+        timeoutMs: z.number().int().min(1000).max(1_800_000).default(120_000),
+      })
+      .strict()
+      .prefault({}),
     mcp: z
       .object({
         /** Address the HTTP transports bind to; loopback unless you mean otherwise. */
@@ -84,6 +92,7 @@ export const ENV_SETTINGS = {
   K8S_EXPERTS_LOG_FILE: 'log.file',
   K8S_EXPERTS_PROMETHEUS_URL: 'prometheus.url',
   K8S_EXPERTS_PROMETHEUS_TOKEN: 'prometheus.bearerToken',
+  K8S_EXPERTS_HELM: 'helm.binary',
   K8S_EXPERTS_DATA_DIR: 'dataDir',
   K8S_EXPERTS_MCP_HOST: 'mcp.host',
   K8S_EXPERTS_MCP_ALLOWED_HOSTS: 'mcp.allowedHosts',

@@ -64,12 +64,27 @@ const CREDENTIAL_PATTERNS: Array<[RegExp, string]> = [
   [/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g, `-----BEGIN PRIVATE KEY-----${MASK}-----END PRIVATE KEY-----`],
   [/\b(authorization:\s*(?:bearer|basic)\s+)[^\s"']+/gi, `$1${MASK}`],
   [/\b(bearer\s+)[A-Za-z0-9\-._~+/]{16,}=*/gi, `$1${MASK}`],
-  [/\b((?:password|passwd|secret|token|api[_-]?key)["']?\s*[=:]\s*["']?)[^\s"',;]+/gi, `$1${MASK}`],
+  // key=value / key: value where the key names a credential; booleans and numbers are settings, not secrets.
+  [/\b([A-Za-z0-9_-]*?(?:password|passwd|secret|token|api[_-]?key)["']?\s*[=:]\s*["']?)(?!(?:true|false|null|yes|no|\d+)\b)[^\s"',;*]+/gi, `$1${MASK}`],
 ];
 
 /** Scrubs credential-shaped substrings (private keys, bearer tokens, password=…) from text. */
 export function maskCredentialPatterns(text: string): string {
   return CREDENTIAL_PATTERNS.reduce((out, [pattern, replacement]) => out.replace(pattern, replacement), text);
+}
+
+const CREDENTIAL_KEY = /pass(word|wd)?$|secret|token|api[_-]?key|credential|private[_-]?key|auth/i;
+
+/**
+ * A copy of a plain settings object (Helm values, a config file) with the values of
+ * credential-named keys (password, dbPassword, apiKey, token, …) masked, at any depth.
+ */
+export function maskCredentialKeys<T>(value: T): T {
+  if (Array.isArray(value)) return value.map((v) => maskCredentialKeys(v)) as T;
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [k, CREDENTIAL_KEY.test(k) && (typeof v === 'string' || typeof v === 'number') && String(v) !== '' ? MASK : maskCredentialKeys(v)]),
+  ) as T;
 }
 
 /**
@@ -78,6 +93,8 @@ export function maskCredentialPatterns(text: string): string {
  * Secret itself is shown.
  */
 export const MIN_REDACTABLE_LENGTH = 6;
+/** Larger values are blobs (Helm release records, bundles), not credentials to look for in text. */
+export const MAX_REDACTABLE_LENGTH = 16_384;
 
 /**
  * Remembers secret values and scrubs them from any text or structure. Each value is matched
@@ -95,7 +112,7 @@ export class SecretRedactor {
   }
 
   addValue(plain: string): this {
-    if (plain.trim().length < MIN_REDACTABLE_LENGTH) return this;
+    if (plain.trim().length < MIN_REDACTABLE_LENGTH || plain.length > MAX_REDACTABLE_LENGTH) return this;
     for (const form of [plain, Buffer.from(plain, 'utf8').toString('base64')]) {
       if (!this.needles.has(form)) {
         this.needles.add(form);

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { Command } from 'commander';
 import type { Config } from '../../shared/config.js';
@@ -8,7 +10,8 @@ import { serveStdio } from '../../shared/mcp/stdio.js';
 import { VERSION } from '../../shared/version.js';
 import { kubernetesServerFactory } from '../../mcp-servers/kubernetes/index.js';
 import { prometheusServerFactory } from '../../mcp-servers/prometheus/index.js';
-import { clusterPaths } from '../../tools/cluster/paths.js';
+import { helmServerFactory } from '../../mcp-servers/helm/index.js';
+import { binaries, clusterPaths } from '../../tools/cluster/paths.js';
 import { readClusterState } from '../../tools/cluster/state.js';
 import { configFromCommand } from '../options.js';
 
@@ -16,8 +19,18 @@ type ServerFactory = (config: Config, logger: Logger, version: string) => () => 
 
 const SERVERS: Record<string, { factory: ServerFactory; port: (c: Config) => number }> = {
   kubernetes: { factory: kubernetesServerFactory, port: (c) => c.mcp.ports.kubernetes },
-  prometheus: { factory: prometheusServerFactory, port: (c) => c.mcp.ports.prometheus },
+  prometheus: { factory: (c, l, v) => prometheusServerFactory(withDemoPrometheus(c, l), l, v), port: (c) => c.mcp.ports.prometheus },
+  helm: { factory: (c, l, v) => helmServerFactory(c, l, v, helmBinary(c)), port: (c) => c.mcp.ports.helm },
 };
+
+/** The configured helm, else one on PATH, else the one built for the demo cluster. */
+function helmBinary(config: Config): string {
+  if (config.helm.binary) return config.helm.binary;
+  const onPath = (process.env.PATH ?? '').split(delimiter).some((dir) => dir && existsSync(join(dir, 'helm')));
+  if (onPath) return 'helm';
+  const built = binaries(clusterPaths()).helm;
+  return existsSync(built) ? built : 'helm';
+}
 
 /** With no Prometheus configured, the running demo cluster's is the obvious one to use. */
 function withDemoPrometheus(config: Config, logger: Logger): Config {
@@ -43,7 +56,7 @@ export function registerMcpCommand(program: Command): void {
       const config = configFromCommand(command);
       // stdout belongs to the protocol on stdio: logs go to stderr (and agent.log when set).
       const logger = loggerFromConfig(config, { console: 'stderr', name: `mcp-${serverName}` });
-      const create = entry.factory(serverName === 'prometheus' ? withDemoPrometheus(config, logger) : config, logger, VERSION);
+      const create = entry.factory(config, logger, VERSION);
       if (!opts.http) {
         await serveStdio(create());
         return;

@@ -2,11 +2,11 @@
  * Pure formatting for the kubernetes MCP server: kubectl-like tables, YAML without noise, and
  * the small helpers every tool shares. No I/O here, so it is tested without a cluster.
  */
-import { stringify } from 'yaml';
 import { maskSecretValues } from '../../shared/redact.js';
 import { type Cell, renderTable } from '../../shared/table.js';
 
 export { type Cell, renderTable } from '../../shared/table.js';
+export { toYaml } from '../../shared/yaml.js';
 
 /** A server-side Table (the format kubectl prints), as the API returns it. */
 export interface ServerTable {
@@ -46,9 +46,6 @@ export function cleanObject<T extends KubeObject>(object: T): T {
   return maskSecretValues({ ...object, ...(metadata ? { metadata } : {}) } as Parameters<typeof maskSecretValues>[0]) as unknown as T;
 }
 
-export function toYaml(value: unknown): string {
-  return stringify(value, { lineWidth: 0, aliasDuplicateObjects: false }).trimEnd();
-}
 
 /** "3m", "2h", "5d" like kubectl's AGE column. */
 export function age(timestamp: string | Date | undefined, now = Date.now()): string {

@@ -1,7 +1,7 @@
 import type { Config } from '../../shared/config.js';
 import type { Logger } from '../../shared/logger.js';
 import { ToolPolicy } from '../../shared/mcp/policy.js';
-import { ClusterAccess } from './access.js';
+import { ClusterAccess } from '../../shared/cluster-access.js';
 import { createKubernetesServer } from './server.js';
 
 export { createKubernetesServer } from './server.js';

@@ -1,5 +1,5 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { ClusterAccess } from './access.js';
+import type { ClusterAccess } from '../../shared/cluster-access.js';
 import { registerApiResources } from './tools/api-resources.js';
 import { registerCanI } from './tools/can-i.js';
 import { registerDescribe } from './tools/describe.js';

@@ -9,6 +9,7 @@ declare module 'vitest' {
     kubeconfig: string;
     prometheusUrl: string;
     kubectl: string;
+    helm: string;
     clusterDir: string;
     cacheDir: string;
   }
@@ -33,6 +34,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('kubeconfig', state.kubeconfig);
   project.provide('prometheusUrl', state.prometheusUrl);
   project.provide('kubectl', state.kubectl);
+  project.provide('helm', state.helm);
   project.provide('clusterDir', paths.stateDir);
   project.provide('cacheDir', paths.cacheDir);
   return async () => {

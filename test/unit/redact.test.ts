@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { maskCredentialPatterns, maskSecretValues, SecretRedactor } from '../../shared/redact.js';
+import { maskCredentialKeys, maskCredentialPatterns, maskSecretValues, SecretRedactor } from '../../shared/redact.js';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 
@@ -76,7 +76,22 @@ describe('maskCredentialPatterns', () => {
     expect(maskCredentialPatterns(text)).not.toContain(leaked);
   });
 
+  it('catches credential keys with a prefix (dbPassword: …)', () => {
+    expect(maskCredentialPatterns('dbPassword: helm-canary-Pw-4411')).toBe('dbPassword: ***');
+  });
+
+  it('leaves settings that merely name a token alone', () => {
+    expect(maskCredentialPatterns('automountServiceAccountToken: true\ntokenTTL: 3600')).toBe('automountServiceAccountToken: true\ntokenTTL: 3600');
+  });
+
   it('leaves ordinary text alone', () => {
     expect(maskCredentialPatterns('the password field is required')).toBe('the password field is required');
+  });
+});
+
+describe('maskCredentialKeys', () => {
+  it('masks credential-named values at any depth and keeps the rest', () => {
+    const values = { replicaCount: 2, dbPassword: 'pw-123456', auth: { token: 'abc' }, image: { repository: 'nginx' }, apiKeys: ['k'], tokenTTL: 0 };
+    expect(maskCredentialKeys(values)).toEqual({ replicaCount: 2, dbPassword: '***', auth: { token: '***' }, image: { repository: 'nginx' }, apiKeys: ['k'], tokenTTL: '***' });
   });
 });

@@ -2,9 +2,9 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { registerPolicedTool } from '../../../shared/mcp/register.js';
 import { toolResult } from '../../../shared/mcp/result.js';
-import type { ClusterAccess } from '../access.js';
+import type { ClusterAccess } from '../../../shared/cluster-access.js';
 import { renderTable } from '../format.js';
-import { contextInput } from '../schemas.js';
+import { contextInput } from '../../../shared/mcp/inputs.js';
 
 export function registerApiResources(server: McpServer, access: ClusterAccess): void {
   const name = 'k8s_api_resources';

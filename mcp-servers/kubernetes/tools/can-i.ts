@@ -3,8 +3,8 @@ import { z } from 'zod';
 import { kubeRequest } from '../../../shared/kube-http.js';
 import { registerPolicedTool } from '../../../shared/mcp/register.js';
 import { toolResult } from '../../../shared/mcp/result.js';
-import type { ClusterAccess } from '../access.js';
-import { contextInput, kindInput, nameInput, namespaceInput } from '../schemas.js';
+import type { ClusterAccess } from '../../../shared/cluster-access.js';
+import { contextInput, kindInput, nameInput, namespaceInput } from '../../../shared/mcp/inputs.js';
 
 export function registerCanI(server: McpServer, access: ClusterAccess): void {
   const name = 'k8s_can_i';

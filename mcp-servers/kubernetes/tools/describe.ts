@@ -6,10 +6,10 @@ import { kubeRequest } from '../../../shared/kube-http.js';
 import { registerPolicedTool } from '../../../shared/mcp/register.js';
 import { toolResult } from '../../../shared/mcp/result.js';
 import { summarizePod } from '../../../shared/pod-status.js';
-import type { ClusterAccess } from '../access.js';
+import type { ClusterAccess } from '../../../shared/cluster-access.js';
 import { age, cleanObject, renderTable, toYaml } from '../format.js';
 import { rolloutStatus } from '../rollout.js';
-import { contextInput, kindInput, nameInput, namespaceInput } from '../schemas.js';
+import { contextInput, kindInput, nameInput, namespaceInput } from '../../../shared/mcp/inputs.js';
 import { type KubeObject, readObject } from './get.js';
 import { type EventRow, eventOutput, eventRows, fetchEvents, renderEvents } from './events.js';
 

@@ -4,9 +4,9 @@ import type { KubeClient } from '../../../shared/kube.js';
 import { kubeRequest } from '../../../shared/kube-http.js';
 import { registerPolicedTool } from '../../../shared/mcp/register.js';
 import { toolResult } from '../../../shared/mcp/result.js';
-import type { ClusterAccess } from '../access.js';
+import type { ClusterAccess } from '../../../shared/cluster-access.js';
 import { age, renderTable } from '../format.js';
-import { contextInput, limitInput, nameInput, namespaceInput } from '../schemas.js';
+import { contextInput, limitInput, nameInput, namespaceInput } from '../../../shared/mcp/inputs.js';
 
 export interface CoreEvent {
   type?: string;

@@ -6,9 +6,9 @@ import type { KubeClient } from '../../../shared/kube.js';
 import { kubeRequest } from '../../../shared/kube-http.js';
 import { registerPolicedTool } from '../../../shared/mcp/register.js';
 import { toolResult } from '../../../shared/mcp/result.js';
-import type { ClusterAccess } from '../access.js';
+import type { ClusterAccess } from '../../../shared/cluster-access.js';
 import { cleanObject, toYaml } from '../format.js';
-import { contextInput, kindInput, nameInput, namespaceInput } from '../schemas.js';
+import { contextInput, kindInput, nameInput, namespaceInput } from '../../../shared/mcp/inputs.js';
 
 export type KubeObject = { apiVersion?: string; kind?: string; metadata?: Record<string, unknown> & { name?: string; namespace?: string; uid?: string }; [k: string]: unknown };
 

@@ -4,9 +4,9 @@ import { ResourceCatalog } from '../../../shared/kube-discovery.js';
 import { kubeRequest } from '../../../shared/kube-http.js';
 import { registerPolicedTool } from '../../../shared/mcp/register.js';
 import { toolResult } from '../../../shared/mcp/result.js';
-import type { ClusterAccess } from '../access.js';
+import type { ClusterAccess } from '../../../shared/cluster-access.js';
 import { type ServerTable, viewTable } from '../format.js';
-import { contextInput, kindInput, limitInput, namespaceInput, selectorInput } from '../schemas.js';
+import { contextInput, kindInput, limitInput, namespaceInput, selectorInput } from '../../../shared/mcp/inputs.js';
 
 export const TABLE_ACCEPT = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json';
 

@@ -4,8 +4,8 @@ import { UserError } from '../../../shared/errors.js';
 import { KubeApiError, kubeRequest } from '../../../shared/kube-http.js';
 import { registerPolicedTool } from '../../../shared/mcp/register.js';
 import { toolResult } from '../../../shared/mcp/result.js';
-import type { ClusterAccess } from '../access.js';
-import { contextInput, nameInput, namespaceInput } from '../schemas.js';
+import type { ClusterAccess } from '../../../shared/cluster-access.js';
+import { contextInput, nameInput, namespaceInput } from '../../../shared/mcp/inputs.js';
 
 export function registerLogs(server: McpServer, access: ClusterAccess): void {
   const name = 'k8s_logs';

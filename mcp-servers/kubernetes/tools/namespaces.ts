@@ -3,9 +3,9 @@ import { z } from 'zod';
 import { kubeRequest } from '../../../shared/kube-http.js';
 import { registerPolicedTool } from '../../../shared/mcp/register.js';
 import { toolResult } from '../../../shared/mcp/result.js';
-import type { ClusterAccess } from '../access.js';
+import type { ClusterAccess } from '../../../shared/cluster-access.js';
 import { age, renderTable } from '../format.js';
-import { contextInput } from '../schemas.js';
+import { contextInput } from '../../../shared/mcp/inputs.js';
 
 const METADATA_ONLY = 'application/json;as=PartialObjectMetadataList;v=v1;g=meta.k8s.io,application/json';
 

@@ -4,9 +4,9 @@ import { z } from 'zod';
 import { kubeRequest } from '../../../shared/kube-http.js';
 import { registerPolicedTool } from '../../../shared/mcp/register.js';
 import { toolResult } from '../../../shared/mcp/result.js';
-import type { ClusterAccess } from '../access.js';
+import type { ClusterAccess } from '../../../shared/cluster-access.js';
 import { age, renderTable } from '../format.js';
-import { contextInput, selectorInput } from '../schemas.js';
+import { contextInput, selectorInput } from '../../../shared/mcp/inputs.js';
 
 const nodeOutput = z.object({
   name: z.string(),

@@ -1,10 +1,10 @@
-import type { Config } from '../../shared/config.js';
-import { createKubeClient, type KubeClient } from '../../shared/kube.js';
-import { ResourceCatalog } from '../../shared/kube-discovery.js';
-import { kubeRequest } from '../../shared/kube-http.js';
-import type { ToolPolicy } from '../../shared/mcp/policy.js';
-import { SecretRedactor } from '../../shared/redact.js';
-import type { Logger } from '../../shared/logger.js';
+import type { Config } from './config.js';
+import { createKubeClient, type KubeClient } from './kube.js';
+import { ResourceCatalog } from './kube-discovery.js';
+import { kubeRequest } from './kube-http.js';
+import type { ToolPolicy } from './mcp/policy.js';
+import { SecretRedactor } from './redact.js';
+import type { Logger } from './logger.js';
 
 const CATALOG_TTL_MS = 60_000;
 const REDACTOR_TTL_MS = 15_000;
