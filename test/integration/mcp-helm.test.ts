@@ -1,13 +1,10 @@
 import { join } from 'node:path';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { loadConfig } from '../../shared/config.js';
-import { createLogger } from '../../shared/logger.js';
 import { helmServerFactory } from '../../mcp-servers/helm/index.js';
 import { kubectl, run } from '../../tools/cluster/exec.js';
 import { REPO_ROOT } from '../helpers/cli.js';
-import { call, textOf } from '../helpers/mcp.js';
+import { call, connectInMemory, silentLogger, testConfig, textOf } from '../helpers/mcp.js';
 
 const NS = 'helm-check';
 const RELEASE = 'webapp-demo';
@@ -22,12 +19,7 @@ let client: Client;
 beforeAll(async () => {
   await helm('upgrade', '--install', RELEASE, CHART, '--namespace', NS, '--create-namespace', '--set', 'replicaCount=2');
   await helm('upgrade', RELEASE, CHART, '--namespace', NS, '--set', 'replicaCount=2', '--set', 'image.tag=1.27.3');
-  const config = loadConfig({ env: { K8S_EXPERTS_KUBECONFIG: inject('kubeconfig') }, cwd: '/' });
-  const server = helmServerFactory(config, createLogger({ level: 'silent' }), 'test', inject('helm'))();
-  const [a, b] = InMemoryTransport.createLinkedPair();
-  await server.connect(b);
-  client = new Client({ name: 'test', version: '1' });
-  await client.connect(a);
+  client = await connectInMemory(helmServerFactory(testConfig({ K8S_EXPERTS_KUBECONFIG: inject('kubeconfig') }), silentLogger(), 'test', inject('helm'))());
 });
 
 afterAll(async () => {

@@ -1,26 +1,15 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { loadConfig } from '../../shared/config.js';
-import { createLogger } from '../../shared/logger.js';
 import { prometheusServerFactory } from '../../mcp-servers/prometheus/index.js';
 import { freePort, waitFor } from '../../tools/cluster/processes.js';
 import { CLI, cleanEnv, runCli, STACK_FRAME } from '../helpers/cli.js';
-import { call, textOf } from '../helpers/mcp.js';
+import { call, connectInMemory, silentLogger, testConfig, textOf } from '../helpers/mcp.js';
 
-async function promClient(env: Record<string, string>): Promise<Client> {
-  const config = loadConfig({ env, cwd: '/' });
-  const server = prometheusServerFactory(config, createLogger({ level: 'silent' }), 'test')();
-  const [a, b] = InMemoryTransport.createLinkedPair();
-  await server.connect(b);
-  const client = new Client({ name: 'test', version: '1' });
-  await client.connect(a);
-  return client;
-}
+const promClient = (env: Record<string, string>): Promise<Client> => connectInMemory(prometheusServerFactory(testConfig(env), silentLogger(), 'test')());
 
 let client: Client;
 beforeAll(async () => {
