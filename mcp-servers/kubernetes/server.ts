@@ -1,5 +1,7 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { ClusterAccess } from '../../shared/cluster-access.js';
+import { registerPrompts } from './prompts.js';
+import { registerResources } from './resources.js';
 import { registerApiResources } from './tools/api-resources.js';
 import { registerCanI } from './tools/can-i.js';
 import { registerDescribe } from './tools/describe.js';
@@ -20,5 +22,7 @@ export function createKubernetesServer(access: ClusterAccess, version: string): 
   for (const register of [registerList, registerGet, registerDescribe, registerLogs, registerEvents, registerApiResources, registerNamespaces, registerNodes, registerCanI]) {
     register(server, access);
   }
+  registerResources(server, access);
+  registerPrompts(server, access);
   return server;
 }

@@ -200,3 +200,38 @@ describe('kubernetes MCP server: policy is enforced when a tool is called', () =
     expect(ok.structuredContent!.count).toBe(3);
   });
 });
+
+describe('kubernetes MCP server: resources, prompts and completions', () => {
+  it('lists the cluster overview and one resource per namespace, and reads them', async () => {
+    const { resources } = await client.listResources();
+    const uris = resources.map((r) => r.uri);
+    expect(uris).toEqual(expect.arrayContaining(['k8s://cluster/overview', 'k8s://namespaces/shop', 'k8s://namespaces/payments']));
+    const overview = await client.readResource({ uri: 'k8s://cluster/overview' });
+    const text = (overview.contents[0] as { text: string }).text;
+    expect(text).toMatch(/Nodes: 3\/3 Ready/);
+    expect(text).toMatch(/Pods needing attention:[\s\S]*CreateContainerConfigError/);
+    const shop = await client.readResource({ uri: 'k8s://namespaces/shop' });
+    expect((shop.contents[0] as { text: string }).text).toMatch(/^Namespace shop: 7 pods/);
+  });
+
+  it('completes namespace names for the template and pod names for the prompt', async () => {
+    const ns = await client.complete({ ref: { type: 'ref/resource', uri: 'k8s://namespaces/{namespace}' }, argument: { name: 'namespace', value: 'pay' } });
+    expect(ns.completion.values).toEqual(['payments']);
+    const pods = await client.complete({
+      ref: { type: 'ref/prompt', name: 'troubleshoot-pod' },
+      argument: { name: 'pod', value: 'payments-api' },
+      context: { arguments: { namespace: 'payments' } },
+    });
+    expect(pods.completion.values.length).toBe(1);
+    expect(pods.completion.values[0]).toMatch(/^payments-api-/);
+  });
+
+  it('offers prompts that lead to the right tools', async () => {
+    const { prompts } = await client.listPrompts();
+    expect(prompts.map((p) => p.name).sort()).toEqual(['cluster-health', 'troubleshoot-pod']);
+    const prompt = await client.getPrompt({ name: 'troubleshoot-pod', arguments: { namespace: 'payments', pod: 'payments-api-x' } });
+    const text = (prompt.messages[0]!.content as { text: string }).text;
+    expect(text).toContain('k8s_describe kind=pod name=payments-api-x namespace=payments');
+    await expect(client.getPrompt({ name: 'troubleshoot-pod', arguments: { namespace: 'Bad Name', pod: 'x' } })).rejects.toThrow(/namespace name/);
+  });
+});

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import type { Binaries, ClusterPaths } from './paths.js';
 import { CLUSTER_SOURCE_DIR, DEMO_DIR } from './paths.js';
 
@@ -104,6 +104,11 @@ export function prepareDemoLogs(paths: ClusterPaths, now = new Date()): string {
   return stringify(clusterLogs);
 }
 
+/** The scrape jobs of the demo Prometheus, by name. */
+export function prometheusJobs(ports: ClusterPorts): string[] {
+  return (parse(renderPrometheusConfig(ports, { cert: '', key: '' })) as { scrape_configs: Array<{ job_name: string }> }).scrape_configs.map((j) => j.job_name);
+}
+
 /** Prometheus scrapes the control plane, kwok's simulated kubelet metrics and kube-state-metrics. */
 export function renderPrometheusConfig(ports: ClusterPorts, pki: { cert: string; key: string }): string {
   const tls = { cert_file: pki.cert, key_file: pki.key, insecure_skip_verify: true };
@@ -125,7 +130,8 @@ export function renderPrometheusConfig(ports: ClusterPorts, pki: { cert: string;
       // kwok lists one target per node for the simulated kubelet /metrics/resource endpoint.
       {
         job_name: 'kubelet-resource',
-        http_sd_configs: [{ url: `http://127.0.0.1:${ports.kwokController}/discovery/prometheus` }],
+        // kwok lists targets only once its Metric rules are loaded: look again often.
+        http_sd_configs: [{ url: `http://127.0.0.1:${ports.kwokController}/discovery/prometheus`, refresh_interval: '5s' }],
         // All nodes share kwok's address; name each target after its node, as a kubelet job would.
         relabel_configs: [
           { source_labels: ['__metrics_path__'], regex: '/metrics/nodes/([^/]+)/.*', target_label: 'node', replacement: '$1' },

@@ -5,7 +5,7 @@ import { Listr } from 'listr2';
 import { UserError } from '../../shared/errors.js';
 import { summarizePod } from '../../shared/pod-status.js';
 import { buildComponents } from './build.js';
-import { type ClusterPorts, kwokMetricsManifest, PREFERRED_PORTS, prepareDemoLogs, renderKwokctlConfig, renderPrometheusConfig } from './config-files.js';
+import { type ClusterPorts, kwokMetricsManifest, PREFERRED_PORTS, prepareDemoLogs, prometheusJobs, renderKwokctlConfig, renderPrometheusConfig } from './config-files.js';
 import { DEMO_NODE_COUNT, demoManifestFiles, EXPECTED_POD_STATES } from './demo.js';
 import { kubectl, run } from './exec.js';
 import { clusterHealth, kwokClusterDir, kwokctlEnv, kwokProcesses, loadKubeConfig, stopCluster } from './lifecycle.js';
@@ -89,18 +89,26 @@ async function waitForDemo(kc: KubeConfig, timeoutMs: number): Promise<void> {
   }
 }
 
-async function waitForPrometheus(url: string, timeoutMs: number): Promise<void> {
-  await waitFor(
-    'Prometheus to scrape kube-state-metrics',
-    async () => {
-      const res = await fetch(`${url}/api/v1/query?query=${encodeURIComponent('up{job="kube-state-metrics"}')}`);
-      if (!res.ok) return undefined;
-      const body = (await res.json()) as { data?: { result?: Array<{ value?: [number, string] }> } };
-      return body.data?.result?.[0]?.value?.[1] === '1' ? true : undefined;
-    },
-    timeoutMs,
-    1000,
-  );
+/** Waits until Prometheus has scraped every job once and each answered (`up == 1`). */
+async function waitForPrometheus(url: string, jobs: string[], timeoutMs: number): Promise<void> {
+  let missing = jobs;
+  try {
+    await waitFor(
+      'Prometheus to scrape every target',
+      async () => {
+        const res = await fetch(`${url}/api/v1/query?query=${encodeURIComponent('up == 1')}`);
+        if (!res.ok) return undefined;
+        const body = (await res.json()) as { data?: { result?: Array<{ metric: { job?: string } }> } };
+        const up = new Set((body.data?.result ?? []).map((r) => r.metric.job));
+        missing = jobs.filter((j) => !up.has(j));
+        return missing.length === 0 ? true : undefined;
+      },
+      timeoutMs,
+      1000,
+    );
+  } catch {
+    throw new UserError(`Prometheus has not scraped ${missing.join(', ')} successfully within ${Math.round(timeoutMs / 1000)} s`);
+  }
 }
 
 /**
@@ -203,8 +211,8 @@ export async function clusterUp(paths: ClusterPaths, options: UpOptions = {}): P
         task: async () => waitForDemo(loadKubeConfig(paths.kubeconfig), readyTimeoutMs),
       },
       {
-        title: 'wait for Prometheus to scrape kube-state-metrics',
-        task: async (c) => waitForPrometheus(`http://127.0.0.1:${c.ports.prometheus}`, readyTimeoutMs),
+        title: 'wait for Prometheus to scrape every target (control plane, kwok, kube-state-metrics)',
+        task: async (c) => waitForPrometheus(`http://127.0.0.1:${c.ports.prometheus}`, prometheusJobs(c.ports), readyTimeoutMs),
       },
     ],
     { concurrent: false, exitOnError: true, ctx, rendererOptions: { collapseErrors: false } },

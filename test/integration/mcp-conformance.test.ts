@@ -1,0 +1,46 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { CLI, cleanEnv, REPO_ROOT } from '../helpers/cli.js';
+
+/** Starts `k8s-experts mcp <server> --http --port 0` and resolves with its URL. */
+function startHttpServer(server: string, env: Record<string, string>): Promise<{ proc: ChildProcess; url: string }> {
+  const proc = spawn(process.execPath, [CLI, 'mcp', server, '--http', '--port', '0'], { env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    proc.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) resolve({ proc, url: m[1]! });
+    });
+    proc.on('exit', (code) => reject(new Error(`${server} server exited with ${code}`)));
+    setTimeout(() => reject(new Error(`${server} server printed no URL: ${out}`)), 20_000);
+  });
+}
+
+describe('MCP conformance suite (@modelcontextprotocol/conformance 0.1.13)', () => {
+  let server: { proc: ChildProcess; url: string };
+  beforeAll(async () => {
+    server = await startHttpServer('kubernetes', { HOME: mkdtempSync(join(tmpdir(), 'k8sx-conf-')), KUBECONFIG: inject('kubeconfig') });
+  });
+  afterAll(() => {
+    server.proc.kill('SIGTERM');
+  });
+
+  it('the kubernetes HTTP server passes every scenario but the fixture ones in its baseline', async () => {
+    const bin = join(REPO_ROOT, 'node_modules', '.bin', 'conformance');
+    const result = await promisify(execFile)(
+      bin,
+      ['server', '--url', server.url, '--expected-failures', join(REPO_ROOT, 'test', 'conformance', 'kubernetes-baseline.yml'), '-o', mkdtempSync(join(tmpdir(), 'k8sx-conf-out-'))],
+      { timeout: 300_000, maxBuffer: 16 * 1024 * 1024 },
+    ).then(
+      (r) => ({ code: 0, out: r.stdout + r.stderr }),
+      (e: { code?: number; stdout?: string; stderr?: string }) => ({ code: e.code ?? 1, out: `${e.stdout ?? ''}${e.stderr ?? ''}` }),
+    );
+    expect(result.out).toContain('Baseline check passed');
+    expect(result.code, result.out.slice(-3000)).toBe(0);
+  });
+});
