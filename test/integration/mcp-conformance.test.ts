@@ -21,20 +21,25 @@ function startHttpServer(server: string, env: Record<string, string>): Promise<{
   });
 }
 
-describe('MCP conformance suite (@modelcontextprotocol/conformance 0.1.13)', () => {
+describe.each(['kubernetes', 'helm', 'prometheus'])('MCP conformance suite (@modelcontextprotocol/conformance 0.1.13): %s', (name) => {
   let server: { proc: ChildProcess; url: string };
   beforeAll(async () => {
-    server = await startHttpServer('kubernetes', { HOME: mkdtempSync(join(tmpdir(), 'k8sx-conf-')), KUBECONFIG: inject('kubeconfig') });
+    server = await startHttpServer(name, {
+      HOME: mkdtempSync(join(tmpdir(), 'k8sx-conf-')),
+      KUBECONFIG: inject('kubeconfig'),
+      K8S_EXPERTS_PROMETHEUS_URL: inject('prometheusUrl'),
+      K8S_EXPERTS_HELM: inject('helm'),
+    });
   });
   afterAll(() => {
     server.proc.kill('SIGTERM');
   });
 
-  it('the kubernetes HTTP server passes every scenario but the fixture ones in its baseline', async () => {
+  it('passes every scenario but the fixture ones in the baseline', async () => {
     const bin = join(REPO_ROOT, 'node_modules', '.bin', 'conformance');
     const result = await promisify(execFile)(
       bin,
-      ['server', '--url', server.url, '--expected-failures', join(REPO_ROOT, 'test', 'conformance', 'kubernetes-baseline.yml'), '-o', mkdtempSync(join(tmpdir(), 'k8sx-conf-out-'))],
+      ['server', '--url', server.url, '--expected-failures', join(REPO_ROOT, 'test', 'conformance', 'baseline.yml'), '-o', mkdtempSync(join(tmpdir(), 'k8sx-conf-out-'))],
       { timeout: 300_000, maxBuffer: 16 * 1024 * 1024 },
     ).then(
       (r) => ({ code: 0, out: r.stdout + r.stderr }),

@@ -90,6 +90,15 @@ describe('helm MCP server: local charts', () => {
   });
 });
 
+describe('helm MCP server: resources and prompts', () => {
+  it('lists releases as a resource and offers a chart review', async () => {
+    const releases = await client.readResource({ uri: 'helm://releases' });
+    expect((releases.contents[0] as { text: string }).text).toMatch(new RegExp(`${RELEASE}\\s+${NS}\\s+2\\s+deployed`));
+    const prompt = await client.getPrompt({ name: 'review-chart', arguments: { chart: CHART } });
+    expect((prompt.messages[0]!.content as { text: string }).text).toContain('helm_lint');
+  });
+});
+
 describe('helm MCP server: bad input never reaches argv, and the server keeps serving', () => {
   it.each([
     ['flag-like release', 'helm_status', { release: '--kubeconfig=/tmp/x', namespace: NS }, /release name/],

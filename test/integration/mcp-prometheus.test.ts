@@ -69,6 +69,17 @@ describe('prometheus MCP server on the demo cluster\'s Prometheus', () => {
   });
 });
 
+describe('prometheus MCP server: resources, prompts, completions', () => {
+  it('reads scrape health, completes metric names and explains a metric', async () => {
+    const targets = await client.readResource({ uri: 'prom://targets' });
+    expect((targets.contents[0] as { text: string }).text).toMatch(/^\d+ targets, 0 not up/);
+    const names = await client.complete({ ref: { type: 'ref/prompt', name: 'explain-metric' }, argument: { name: 'metric', value: 'kube_pod_info' } });
+    expect(names.completion.values).toContain('kube_pod_info');
+    const prompt = await client.getPrompt({ name: 'explain-metric', arguments: { metric: 'apiserver_request_total' } });
+    expect((prompt.messages[0]!.content as { text: string }).text).toContain('rate(...[5m])');
+  });
+});
+
 describe('prometheus MCP server: bad input and a Prometheus that is not there', () => {
   it.each([
     ['malformed PromQL', 'prom_query', { query: 'sum(rate(http_requests_total[5m]' }, /rejected the request \(bad_data\).*Fix: check the PromQL/s],
