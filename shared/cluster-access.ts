@@ -1,3 +1,4 @@
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Config } from './config.js';
 import { createKubeClient, type KubeClient } from './kube.js';
 import { ResourceCatalog } from './kube-discovery.js';
@@ -58,6 +59,18 @@ export class ClusterAccess {
       return redactor;
     });
   }
+}
+
+/**
+ * The last line of defence for every kubernetes tool: whatever a tool returns — text, structured
+ * content or an error — is scrubbed of the Secret values of the namespace it asked about (all
+ * namespaces when it named none), so a new tool cannot leak one by forgetting to.
+ */
+export function scrubSecretValues(access: ClusterAccess) {
+  return async (result: CallToolResult, args: { namespace?: string | undefined; context?: string | undefined }): Promise<CallToolResult> => {
+    const redactor = await access.redactor(access.client(args.context), args.namespace);
+    return redactor.redactDeep(result);
+  };
 }
 
 function cached<T>(map: Map<string, Cached<T>>, key: string, ttl: number, load: () => Promise<T>): Promise<T> {

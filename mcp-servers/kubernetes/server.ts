@@ -11,6 +11,8 @@ import { registerList } from './tools/list.js';
 import { registerLogs } from './tools/logs.js';
 import { registerNamespaces } from './tools/namespaces.js';
 import { registerNodes } from './tools/nodes.js';
+import { registerRollout } from './tools/rollout.js';
+import { registerTop } from './tools/top.js';
 
 export const SERVER_NAME = 'k8s-experts-kubernetes';
 
@@ -19,7 +21,7 @@ const INSTRUCTIONS = `Read a Kubernetes cluster through its API (no kubectl). St
 /** Builds the kubernetes MCP server: one McpServer per client session, sharing the cluster access. */
 export function createKubernetesServer(access: ClusterAccess, version: string): McpServer {
   const server = new McpServer({ name: SERVER_NAME, version }, { instructions: INSTRUCTIONS, capabilities: { logging: {} } });
-  for (const register of [registerList, registerGet, registerDescribe, registerLogs, registerEvents, registerApiResources, registerNamespaces, registerNodes, registerCanI]) {
+  for (const register of [registerList, registerGet, registerDescribe, registerLogs, registerEvents, registerApiResources, registerNamespaces, registerNodes, registerCanI, registerRollout, registerTop]) {
     register(server, access);
   }
   registerResources(server, access);

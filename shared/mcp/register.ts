@@ -23,12 +23,16 @@ export function registerPolicedTool<I extends z.ZodRawShape, O extends z.ZodRawS
   kind: 'read' | 'write',
   definition: ToolDefinition<I, O>,
   handler: (args: z.infer<z.ZodObject<I>>) => Promise<CallToolResult>,
+  /** Applied to every result, errors included (e.g. scrubbing Secret values). */
+  finish?: (result: CallToolResult, args: z.infer<z.ZodObject<I>>) => Promise<CallToolResult>,
 ): void {
   if (!policy.exposes(name, kind)) return;
-  const callback = (args: z.infer<z.ZodObject<I>>) =>
-    runTool(async () => {
+  const callback = async (args: z.infer<z.ZodObject<I>>) => {
+    const result = await runTool(async () => {
       policy.assertTool(name, kind);
       return handler(args);
     });
+    return finish ? runTool(() => finish(result, args)) : result;
+  };
   server.registerTool(name, definition, callback as unknown as Parameters<McpServer['registerTool']>[2]);
 }

@@ -16,7 +16,7 @@ const podName = async (namespace: string, app: string): Promise<string> => {
 describe('kubernetes MCP server: read tools on the demo cluster', () => {
   it('lists only read tools, each with an output schema and honest annotations', async () => {
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual(['k8s_api_resources', 'k8s_can_i', 'k8s_describe', 'k8s_events', 'k8s_get', 'k8s_list', 'k8s_logs', 'k8s_namespaces', 'k8s_nodes']);
+    expect(tools.map((t) => t.name).sort()).toEqual(['k8s_api_resources', 'k8s_can_i', 'k8s_describe', 'k8s_events', 'k8s_get', 'k8s_list', 'k8s_logs', 'k8s_namespaces', 'k8s_nodes', 'k8s_rollout', 'k8s_top']);
     for (const tool of tools) {
       expect(tool.outputSchema, tool.name).toBeDefined();
       expect(tool.annotations?.readOnlyHint, tool.name).toBe(true);
@@ -136,6 +136,24 @@ describe('kubernetes MCP server: read tools on the demo cluster', () => {
     expect(textOf(crds)).toContain('ClusterLogs');
     const canI = await call(client, 'k8s_can_i', { verb: 'delete', kind: 'pods', namespace: 'shop' });
     expect(canI.structuredContent!.allowed).toBe(true);
+  });
+
+  it('k8s_rollout: done for a healthy Deployment, waiting for a broken one, revisions for a StatefulSet', async () => {
+    const frontend = await call(client, 'k8s_rollout', { kind: 'deployment', name: 'frontend', namespace: 'shop' });
+    expect(frontend.structuredContent).toMatchObject({ done: true, status: 'deployment "frontend" successfully rolled out' });
+    expect((frontend.structuredContent!.revisions as Array<{ revision: number; images: string[] }>)[0]).toMatchObject({ revision: 1, images: ['nginx:1.27.3'] });
+    const catalog = await call(client, 'k8s_rollout', { kind: 'deployment', name: 'catalog', namespace: 'shop' });
+    expect(catalog.structuredContent!.done).toBe(false);
+    // The real deployment controller gives up after progressDeadlineSeconds (600 s): either is right.
+    expect(catalog.structuredContent!.status).toMatch(/0 of 1 updated replicas are available|"catalog" exceeded its progress deadline/);
+    const postgres = await call(client, 'k8s_rollout', { kind: 'statefulset', name: 'postgres', namespace: 'shop' });
+    expect((postgres.structuredContent!.revisions as Array<{ images: string[] }>)[0]?.images).toEqual(['postgres:16.6']);
+  });
+
+  it('k8s_top says plainly that this cluster has no metrics API, and where to look instead', async () => {
+    const r = await call(client, 'k8s_top', { resource: 'pods' });
+    expect(r.isError).toBe(true);
+    expect(textOf(r)).toMatch(/no resource metrics API \(metrics.k8s.io\).*prom_query/s);
   });
 
   it('reads a CRD kind through discovery', async () => {

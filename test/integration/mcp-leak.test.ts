@@ -48,6 +48,19 @@ beforeAll(async () => {
       },
     },
     {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'leaky-deploy', namespace: NS, annotations: { 'kubernetes.io/change-cause': `rotate key ${CANARIES[0]}` } },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: { app: 'leaky-deploy' } },
+        template: {
+          metadata: { labels: { app: 'leaky-deploy' } },
+          spec: { containers: [{ name: 'leaky-app', image: 'nginx:1.27.3', env: [{ name: 'API_KEY', value: CANARIES[0] }] }] },
+        },
+      },
+    },
+    {
       apiVersion: 'kwok.x-k8s.io/v1alpha1',
       kind: 'ClusterLogs',
       metadata: { name: 'leak-check-logs' },
@@ -111,6 +124,10 @@ describe('no Secret value leaves the kubernetes MCP server', () => {
     ['k8s_events', { namespace: NS }],
     ['k8s_events', {}],
     ['k8s_events', { namespace: NS, kind: 'Pod', name: 'leaky', type: 'Warning' }],
+    ['k8s_rollout', { kind: 'deployment', name: 'leaky-deploy', namespace: NS }],
+    ['k8s_get', { kind: 'deployment', name: 'leaky-deploy', namespace: NS, output: 'json' }],
+    ['k8s_describe', { kind: 'deployment', name: 'leaky-deploy', namespace: NS }],
+    ['k8s_list', { kind: 'replicasets', namespace: NS, wide: true }],
     ['k8s_namespaces', {}],
     ['k8s_nodes', {}],
     ['k8s_api_resources', {}],

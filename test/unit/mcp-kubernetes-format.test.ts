@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ToolPolicy } from '../../shared/mcp/policy.js';
 import { age, budgetText, cleanObject, fieldName, renderTable, viewTable } from '../../mcp-servers/kubernetes/format.js';
 import { rolloutStatus } from '../../mcp-servers/kubernetes/rollout.js';
+import { cpuCores, memoryBytes } from '../../mcp-servers/kubernetes/tools/top.js';
 
 describe('kubectl-like tables', () => {
   it('pads columns three spaces apart with upper-case headers and <none> for nulls', () => {
@@ -79,4 +80,18 @@ describe('ToolPolicy', () => {
     expect(() => policy.assertKind({ plural: 'secrets', singular: 'secret', kind: 'Secret' })).toThrow(/denied by policy/);
     expect(() => policy.assertWritableNamespace('kube-system')).toThrow(/protected/);
   });
+});
+
+describe('resource quantities', () => {
+  it.each([
+    ['250m', 0.25],
+    ['2', 2],
+    ['1500000n', 0.0015],
+  ])('cpu %s', (q, cores) => expect(cpuCores(q)).toBeCloseTo(cores, 9));
+  it.each([
+    ['128Mi', 128 * 1024 ** 2],
+    ['1Gi', 1024 ** 3],
+    ['5e6', 5e6],
+    ['10k', 10_000],
+  ])('memory %s', (q, bytes) => expect(memoryBytes(q)).toBe(bytes));
 });

@@ -1,6 +1,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { scrubSecretValues } from '../../../shared/cluster-access.js';
 import { registerPolicedTool } from '../../../shared/mcp/register.js';
 import { toolResult } from '../../../shared/mcp/result.js';
 import { maskCredentialKeys } from '../../../shared/redact.js';
@@ -43,5 +44,6 @@ export function registerGet(server: McpServer, deps: HelmDeps): void {
       const text = sub === 'manifest' ? maskManifest(raw, redactor) : redactor.redactText(raw);
       return toolResult(text.trim() || `(no ${sub})`, { release: args.release, what: args.what, values: null, text });
     },
+    scrubSecretValues(deps.access),
   );
 }

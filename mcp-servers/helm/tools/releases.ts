@@ -1,5 +1,6 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
+import { scrubSecretValues } from '../../../shared/cluster-access.js';
 import { registerPolicedTool } from '../../../shared/mcp/register.js';
 import { toolResult } from '../../../shared/mcp/result.js';
 import { renderTable } from '../../../shared/table.js';
@@ -57,6 +58,7 @@ export function registerReleaseTools(server: McpServer, deps: HelmDeps): void {
         : `No releases${args.namespace ? ` in namespace ${args.namespace}` : ''}.`;
       return toolResult(text, { releases });
     },
+    scrubSecretValues(deps.access),
   );
 
   registerPolicedTool(
@@ -93,6 +95,7 @@ export function registerReleaseTools(server: McpServer, deps: HelmDeps): void {
       const text = [`NAME: ${result.name}`, `NAMESPACE: ${result.namespace}`, `STATUS: ${result.status}`, `REVISION: ${result.revision}`, `LAST DEPLOYED: ${result.lastDeployed}`, `CHART: ${result.chart}`, `DESCRIPTION: ${result.description}`, ...(result.notes ? ['NOTES:', result.notes] : [])].join('\n');
       return toolResult(text, result);
     },
+    scrubSecretValues(deps.access),
   );
 
   registerPolicedTool(
@@ -113,5 +116,6 @@ export function registerReleaseTools(server: McpServer, deps: HelmDeps): void {
       const text = renderTable(['Revision', 'Updated', 'Status', 'Chart', 'App version', 'Description'], revisions.map((r) => [r.revision, r.updated, r.status, r.chart, r.appVersion, r.description]));
       return toolResult(text, { revisions });
     },
+    scrubSecretValues(deps.access),
   );
 }

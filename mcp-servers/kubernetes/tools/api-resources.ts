@@ -2,7 +2,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { registerPolicedTool } from '../../../shared/mcp/register.js';
 import { toolResult } from '../../../shared/mcp/result.js';
-import type { ClusterAccess } from '../../../shared/cluster-access.js';
+import { type ClusterAccess, scrubSecretValues } from '../../../shared/cluster-access.js';
 import { renderTable } from '../format.js';
 import { contextInput } from '../../../shared/mcp/inputs.js';
 
@@ -39,5 +39,6 @@ export function registerApiResources(server: McpServer, access: ClusterAccess): 
       );
       return toolResult(resources.length ? text : 'No resources match.', { resources });
     },
+    scrubSecretValues(access),
   );
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { kubeRequest } from '../../../shared/kube-http.js';
 import { registerPolicedTool } from '../../../shared/mcp/register.js';
 import { toolResult } from '../../../shared/mcp/result.js';
-import type { ClusterAccess } from '../../../shared/cluster-access.js';
+import { type ClusterAccess, scrubSecretValues } from '../../../shared/cluster-access.js';
 import { contextInput, kindInput, nameInput, namespaceInput } from '../../../shared/mcp/inputs.js';
 
 export function registerCanI(server: McpServer, access: ClusterAccess): void {
@@ -52,5 +52,6 @@ export function registerCanI(server: McpServer, access: ClusterAccess): void {
         namespace: args.namespace ?? null,
       });
     },
+    scrubSecretValues(access),
   );
 }

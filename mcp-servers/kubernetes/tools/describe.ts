@@ -6,7 +6,7 @@ import { kubeRequest } from '../../../shared/kube-http.js';
 import { registerPolicedTool } from '../../../shared/mcp/register.js';
 import { toolResult } from '../../../shared/mcp/result.js';
 import { summarizePod } from '../../../shared/pod-status.js';
-import type { ClusterAccess } from '../../../shared/cluster-access.js';
+import { type ClusterAccess, scrubSecretValues } from '../../../shared/cluster-access.js';
 import { age, cleanObject, renderTable, toYaml } from '../format.js';
 import { rolloutStatus } from '../rollout.js';
 import { contextInput, kindInput, nameInput, namespaceInput } from '../../../shared/mcp/inputs.js';
@@ -183,5 +183,6 @@ export function registerDescribe(server: McpServer, access: ClusterAccess): void
       const redactor = await access.redactor(client, namespace ?? undefined);
       return toolResult(redactor.redactText(lines.join('\n')), redactor.redactDeep({ kind: clean.kind ?? '', name: meta.name as string, namespace, status, pods, events }));
     },
+    scrubSecretValues(access),
   );
 }

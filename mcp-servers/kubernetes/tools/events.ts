@@ -4,7 +4,7 @@ import type { KubeClient } from '../../../shared/kube.js';
 import { kubeRequest } from '../../../shared/kube-http.js';
 import { registerPolicedTool } from '../../../shared/mcp/register.js';
 import { toolResult } from '../../../shared/mcp/result.js';
-import type { ClusterAccess } from '../../../shared/cluster-access.js';
+import { type ClusterAccess, scrubSecretValues } from '../../../shared/cluster-access.js';
 import { age, renderTable } from '../format.js';
 import { contextInput, limitInput, nameInput, namespaceInput } from '../../../shared/mcp/inputs.js';
 
@@ -124,5 +124,6 @@ export function registerEvents(server: McpServer, access: ClusterAccess): void {
       if (all.length > rows.length) text = `(${all.length - rows.length} older events not shown — raise limit or filter by kind/name/type/reason)\n${text}`;
       return toolResult(redactor.redactText(text), redactor.redactDeep({ events: rows, total: all.length }));
     },
+    scrubSecretValues(access),
   );
 }

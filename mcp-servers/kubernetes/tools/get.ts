@@ -6,7 +6,7 @@ import type { KubeClient } from '../../../shared/kube.js';
 import { kubeRequest } from '../../../shared/kube-http.js';
 import { registerPolicedTool } from '../../../shared/mcp/register.js';
 import { toolResult } from '../../../shared/mcp/result.js';
-import type { ClusterAccess } from '../../../shared/cluster-access.js';
+import { type ClusterAccess, scrubSecretValues } from '../../../shared/cluster-access.js';
 import { cleanObject, toYaml } from '../format.js';
 import { contextInput, kindInput, nameInput, namespaceInput } from '../../../shared/mcp/inputs.js';
 
@@ -54,5 +54,6 @@ export function registerGet(server: McpServer, access: ClusterAccess): void {
       const clean = redactor.redactDeep(cleanObject(object));
       return toolResult(args.output === 'json' ? JSON.stringify(clean, null, 2) : toYaml(clean), { object: clean });
     },
+    scrubSecretValues(access),
   );
 }

@@ -4,7 +4,7 @@ import { ResourceCatalog } from '../../../shared/kube-discovery.js';
 import { kubeRequest } from '../../../shared/kube-http.js';
 import { registerPolicedTool } from '../../../shared/mcp/register.js';
 import { toolResult } from '../../../shared/mcp/result.js';
-import type { ClusterAccess } from '../../../shared/cluster-access.js';
+import { type ClusterAccess, scrubSecretValues } from '../../../shared/cluster-access.js';
 import { type ServerTable, viewTable } from '../format.js';
 import { contextInput, kindInput, limitInput, namespaceInput, selectorInput } from '../../../shared/mcp/inputs.js';
 
@@ -79,5 +79,6 @@ export function registerList(server: McpServer, access: ClusterAccess): void {
         continue: next,
       });
     },
+    scrubSecretValues(access),
   );
 }

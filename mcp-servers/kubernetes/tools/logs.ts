@@ -4,7 +4,7 @@ import { UserError } from '../../../shared/errors.js';
 import { KubeApiError, kubeRequest } from '../../../shared/kube-http.js';
 import { registerPolicedTool } from '../../../shared/mcp/register.js';
 import { toolResult } from '../../../shared/mcp/result.js';
-import type { ClusterAccess } from '../../../shared/cluster-access.js';
+import { type ClusterAccess, scrubSecretValues } from '../../../shared/cluster-access.js';
 import { contextInput, nameInput, namespaceInput } from '../../../shared/mcp/inputs.js';
 
 export function registerLogs(server: McpServer, access: ClusterAccess): void {
@@ -80,5 +80,6 @@ export function registerLogs(server: McpServer, access: ClusterAccess): void {
         log,
       });
     },
+    scrubSecretValues(access),
   );
 }

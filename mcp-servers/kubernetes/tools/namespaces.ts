@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { kubeRequest } from '../../../shared/kube-http.js';
 import { registerPolicedTool } from '../../../shared/mcp/register.js';
 import { toolResult } from '../../../shared/mcp/result.js';
-import type { ClusterAccess } from '../../../shared/cluster-access.js';
+import { type ClusterAccess, scrubSecretValues } from '../../../shared/cluster-access.js';
 import { age, renderTable } from '../format.js';
 import { contextInput } from '../../../shared/mcp/inputs.js';
 
@@ -48,5 +48,6 @@ export function registerNamespaces(server: McpServer, access: ClusterAccess): vo
       const text = renderTable(['Name', 'Status', 'Age', 'Pods', 'Labels'], rows.map((r) => [r.name, r.status, r.age, r.pods, Object.entries(r.labels).map(([k, v]) => `${k}=${v}`).join(',') || '<none>']));
       return toolResult(text, { namespaces: rows });
     },
+    scrubSecretValues(access),
   );
 }

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { kubeRequest } from '../../../shared/kube-http.js';
 import { registerPolicedTool } from '../../../shared/mcp/register.js';
 import { toolResult } from '../../../shared/mcp/result.js';
-import type { ClusterAccess } from '../../../shared/cluster-access.js';
+import { type ClusterAccess, scrubSecretValues } from '../../../shared/cluster-access.js';
 import { age, renderTable } from '../format.js';
 import { contextInput, selectorInput } from '../../../shared/mcp/inputs.js';
 
@@ -70,5 +70,6 @@ export function registerNodes(server: McpServer, access: ClusterAccess): void {
       const text = nodes.length ? `${table}${problems.length ? `\n\nConditions needing attention:\n${problems.join('\n')}` : ''}` : 'No nodes.';
       return toolResult(text, { nodes });
     },
+    scrubSecretValues(access),
   );
 }
