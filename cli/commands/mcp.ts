@@ -64,6 +64,9 @@ export function registerMcpCommand(program: Command): void {
       const port = opts.port === undefined ? entry.port(config) : Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError(`--port must be a port number, got "${opts.port}"`);
       const host = opts.host ?? config.mcp.host;
+      if (!['127.0.0.1', 'localhost', '::1'].includes(host) && !config.mcp.token) {
+        throw new UserError(`binding to ${host} would open cluster access to the network without authentication`, 'set mcp.token / K8S_EXPERTS_MCP_TOKEN (16+ characters), or keep the default 127.0.0.1');
+      }
       const running = await serveHttp(create, { host, port, token: config.mcp.token, allowedHosts: config.mcp.allowedHosts, logger }).catch((e: NodeJS.ErrnoException) => {
         if (e.code === 'EADDRINUSE') throw new UserError(`port ${port} on ${host} is already in use`, 'pick another with --port (0 picks a free one)');
         throw e;

@@ -60,4 +60,15 @@ describe('the CLI on bad input: one clear message, non-zero exit, no stack', () 
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('the demo cluster is not running');
   });
+
+  it('an unknown MCP server, and a network bind without a token', async () => {
+    const unknown = await runCli(['mcp', 'kubectl'], cleanEnv({ HOME: home() }));
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.stderr).toContain('unknown MCP server "kubectl"');
+    expect(unknown.stderr).toContain('choose one of: kubernetes, prometheus, helm');
+    const open = await runCli(['mcp', 'kubernetes', '--http', '--host', '0.0.0.0'], cleanEnv({ HOME: home() }));
+    expect(open.code).not.toBe(0);
+    expect(open.stderr).toContain('without authentication');
+    expect(open.stderr).not.toMatch(STACK_FRAME);
+  });
 });
