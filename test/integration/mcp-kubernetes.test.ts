@@ -68,6 +68,21 @@ describe('kubernetes MCP server: read tools on the demo cluster', () => {
     expect((json.structuredContent!.object as { kind: string }).kind).toBe('Service');
   });
 
+  it('k8s_get and k8s_describe keep to a size budget and say so', async () => {
+    const full = await call(client, 'k8s_get', { kind: 'deployment', name: 'frontend', namespace: 'shop' });
+    expect(full.structuredContent!.truncated).toBe(false);
+    const cut = await call(client, 'k8s_get', { kind: 'deployment', name: 'frontend', namespace: 'shop', maxChars: 1000 });
+    expect(cut.structuredContent!.truncated).toBe(true);
+    expect(textOf(cut).length).toBeLessThan(1200);
+    expect(textOf(cut)).toMatch(/more lines not shown — the object is large/);
+    const node = await call(client, 'k8s_describe', { kind: 'node', name: 'worker-1' });
+    expect(textOf(node).length).toBeGreaterThan(1000);
+    expect(node.structuredContent!.truncated).toBe(false);
+    const described = await call(client, 'k8s_describe', { kind: 'node', name: 'worker-1', maxChars: 1000 });
+    expect(described.structuredContent!.truncated).toBe(true);
+    expect(textOf(described)).toMatch(/more lines not shown — narrow with k8s_events/);
+  });
+
   it('k8s_describe: a crash-looping pod shows its last termination and back-off events', async () => {
     const r = await call(client, 'k8s_describe', { kind: 'pod', name: await podName('payments', 'payments-api'), namespace: 'payments' });
     const text = textOf(r);

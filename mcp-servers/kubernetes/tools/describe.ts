@@ -7,7 +7,7 @@ import { registerPolicedTool } from '../../../shared/mcp/register.js';
 import { toolResult } from '../../../shared/mcp/result.js';
 import { summarizePod } from '../../../shared/pod-status.js';
 import { type ClusterAccess, scrubSecretValues } from '../../../shared/cluster-access.js';
-import { age, cleanObject, renderTable, toYaml } from '../format.js';
+import { age, budgetText, cleanObject, renderTable, toYaml } from '../format.js';
 import { rolloutStatus } from '../rollout.js';
 import { contextInput, kindInput, nameInput, namespaceInput } from '../../../shared/mcp/inputs.js';
 import { type KubeObject, readObject } from './get.js';
@@ -132,9 +132,11 @@ export function registerDescribe(server: McpServer, access: ClusterAccess): void
         kind: kindInput,
         name: nameInput,
         namespace: namespaceInput.optional().describe('Namespace (required for namespaced kinds)'),
+        maxChars: z.number().int().min(1000).max(1_000_000).default(30_000).describe('Size cap for the text (default 30000)'),
         context: contextInput,
       },
       outputSchema: {
+        truncated: z.boolean().describe('the text was cut at maxChars'),
         kind: z.string(),
         name: z.string(),
         namespace: z.string().nullable(),
@@ -181,7 +183,8 @@ export function registerDescribe(server: McpServer, access: ClusterAccess): void
       const events: EventRow[] = eventRows(await fetchEvents(client, { namespace: namespace ?? undefined, uid: meta.uid as string | undefined }));
       lines.push('Events:', events.length ? renderEvents(events, false).split('\n').map((l) => `  ${l}`).join('\n') : '  <none>');
       const redactor = await access.redactor(client, namespace ?? undefined);
-      return toolResult(redactor.redactText(lines.join('\n')), redactor.redactDeep({ kind: clean.kind ?? '', name: meta.name as string, namespace, status, pods, events }));
+      const { text, truncated } = budgetText(lines.join('\n'), args.maxChars, 'narrow with k8s_events, k8s_list or k8s_get, or raise maxChars');
+      return toolResult(redactor.redactText(text), redactor.redactDeep({ truncated, kind: clean.kind ?? '', name: meta.name as string, namespace, status, pods, events }));
     },
     scrubSecretValues(access),
   );

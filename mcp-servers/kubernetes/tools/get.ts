@@ -7,7 +7,7 @@ import { kubeRequest } from '../../../shared/kube-http.js';
 import { registerPolicedTool } from '../../../shared/mcp/register.js';
 import { toolResult } from '../../../shared/mcp/result.js';
 import { type ClusterAccess, scrubSecretValues } from '../../../shared/cluster-access.js';
-import { cleanObject, toYaml } from '../format.js';
+import { budgetText, cleanObject, toYaml } from '../format.js';
 import { contextInput, kindInput, nameInput, namespaceInput } from '../../../shared/mcp/inputs.js';
 
 export type KubeObject = { apiVersion?: string; kind?: string; metadata?: Record<string, unknown> & { name?: string; namespace?: string; uid?: string }; [k: string]: unknown };
@@ -42,9 +42,10 @@ export function registerGet(server: McpServer, access: ClusterAccess): void {
         name: nameInput,
         namespace: namespaceInput.optional().describe('Namespace (required for namespaced kinds)'),
         output: z.enum(['yaml', 'json']).default('yaml'),
+        maxChars: z.number().int().min(1000).max(1_000_000).default(60_000).describe('Size cap for the text (default 60000)'),
         context: contextInput,
       },
-      outputSchema: { object: z.record(z.string(), z.unknown()) },
+      outputSchema: { object: z.record(z.string(), z.unknown()), truncated: z.boolean().describe('the text was cut at maxChars') },
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
     },
     async (args) => {
@@ -52,7 +53,9 @@ export function registerGet(server: McpServer, access: ClusterAccess): void {
       // Masks Secrets by structure, then scrubs Secret values echoed anywhere else (annotations, ConfigMaps).
       const redactor = await access.redactor(client, args.namespace);
       const clean = redactor.redactDeep(cleanObject(object));
-      return toolResult(args.output === 'json' ? JSON.stringify(clean, null, 2) : toYaml(clean), { object: clean });
+      const rendered = args.output === 'json' ? JSON.stringify(clean, null, 2) : toYaml(clean);
+      const { text, truncated } = budgetText(rendered, args.maxChars, 'the object is large: use k8s_describe for a summary, or raise maxChars');
+      return toolResult(text, { object: clean, truncated });
     },
     scrubSecretValues(access),
   );
