@@ -9,6 +9,16 @@ export interface PodSummary {
   scheduling?: { reason: string; message: string } | undefined;
 }
 
+/** How many pods show each STATUS, e.g. { Running: 11, Pending: 1 }. */
+export function countPodsByStatus(pods: V1Pod[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const pod of pods) {
+    const status = summarizePod(pod).status;
+    counts[status] = (counts[status] ?? 0) + 1;
+  }
+  return counts;
+}
+
 /**
  * The STATUS, READY and RESTARTS columns of `kubectl get pods`, computed the way kubectl's
  * printer does (pkg/printers/internalversion printPod), so answers match what a person sees.

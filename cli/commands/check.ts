@@ -1,6 +1,7 @@
 import { CoreV1Api } from '@kubernetes/client-node';
 import type { Command } from 'commander';
 import { checkConnection, createKubeClient, withTimeout } from '../../shared/kube.js';
+import { isNodeReady } from '../../shared/node-status.js';
 import { configFromCommand } from '../options.js';
 
 /** `k8s-experts check`: is the configured cluster reachable, and with which settings. */
@@ -15,7 +16,7 @@ export function registerCheckCommand(program: Command): void {
       const version = await checkConnection(client);
       const core = client.kubeConfig.makeApiClient(CoreV1Api);
       const nodes = await withTimeout(core.listNode(), client.timeoutMs, 'listing nodes');
-      const ready = nodes.items.filter((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length;
+      const ready = nodes.items.filter(isNodeReady).length;
       let prometheus: string | undefined;
       if (config.prometheus.url) {
         const res = await fetch(`${config.prometheus.url}/-/ready`, { signal: AbortSignal.timeout(client.timeoutMs) }).catch((e: unknown) => e as Error);

@@ -1,11 +1,11 @@
-import type { V1Pod } from '@kubernetes/client-node';
+import type { V1Node, V1Pod } from '@kubernetes/client-node';
 import { type McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { ClusterAccess } from '../../shared/cluster-access.js';
 import { checkConnection } from '../../shared/kube.js';
 import { kubeRequest } from '../../shared/kube-http.js';
-import { summarizePod } from '../../shared/pod-status.js';
+import { isNodeReady } from '../../shared/node-status.js';
+import { countPodsByStatus, summarizePod } from '../../shared/pod-status.js';
 import { renderTable } from '../../shared/table.js';
-import { nodeStatus } from './tools/nodes.js';
 import { eventRows, fetchEvents, renderEvents } from './tools/events.js';
 
 interface Named {
@@ -39,16 +39,15 @@ export function registerResources(server: McpServer, access: ClusterAccess): voi
       const client = access.client();
       const version = await checkConnection(client);
       const [nodes, pods] = await Promise.all([
-        kubeRequest(client, { path: '/api/v1/nodes' }).then((r) => (r.json as { items: Parameters<typeof nodeStatus>[0][] }).items),
+        kubeRequest(client, { path: '/api/v1/nodes' }).then((r) => (r.json as { items: V1Node[] }).items),
         kubeRequest(client, { path: '/api/v1/pods' }).then((r) => (r.json as { items: V1Pod[] }).items),
       ]);
-      const byStatus = new Map<string, number>();
-      for (const pod of pods) byStatus.set(summarizePod(pod).status, (byStatus.get(summarizePod(pod).status) ?? 0) + 1);
+      const byStatus = countPodsByStatus(pods);
       const rows = troubled(pods);
       const text = [
         `Cluster ${client.context} at ${client.server}, Kubernetes ${version.gitVersion}`,
-        `Nodes: ${nodes.filter((n) => nodeStatus(n).startsWith('Ready')).length}/${nodes.length} Ready`,
-        `Pods: ${pods.length} (${[...byStatus.entries()].map(([s, n]) => `${n} ${s}`).join(', ')})`,
+        `Nodes: ${nodes.filter(isNodeReady).length}/${nodes.length} Ready`,
+        `Pods: ${pods.length} (${Object.entries(byStatus).map(([s, n]) => `${n} ${s}`).join(', ')})`,
         ...(rows.length ? ['', 'Pods needing attention:', renderTable(['Namespace', 'Name', 'Ready', 'Status', 'Restarts'], rows)] : []),
       ].join('\n');
       const redactor = await access.redactor(client);

@@ -1,5 +1,6 @@
 import { CoreV1Api } from '@kubernetes/client-node';
-import { summarizePod } from '../../shared/pod-status.js';
+import { isNodeReady } from '../../shared/node-status.js';
+import { countPodsByStatus } from '../../shared/pod-status.js';
 import { renderTable } from '../../shared/table.js';
 import { type ClusterHealth, clusterHealth, loadKubeConfig } from './lifecycle.js';
 import type { ClusterPaths } from './paths.js';
@@ -22,15 +23,8 @@ export async function clusterStatus(paths: ClusterPaths): Promise<ClusterStatus>
   if (health.apiServer.ok) {
     const core = loadKubeConfig(state.kubeconfig).makeApiClient(CoreV1Api);
     const [nodes, pods] = await Promise.all([core.listNode(), core.listPodForAllNamespaces()]);
-    status.nodes = {
-      total: nodes.items.length,
-      ready: nodes.items.filter((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length,
-    };
-    status.pods = {};
-    for (const pod of pods.items) {
-      const s = summarizePod(pod).status;
-      status.pods[s] = (status.pods[s] ?? 0) + 1;
-    }
+    status.nodes = { total: nodes.items.length, ready: nodes.items.filter(isNodeReady).length };
+    status.pods = countPodsByStatus(pods.items);
   }
   return status;
 }

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { CoreV1Api, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import { Listr } from 'listr2';
 import { UserError } from '../../shared/errors.js';
+import { isNodeReady } from '../../shared/node-status.js';
 import { summarizePod } from '../../shared/pod-status.js';
 import { buildComponents } from './build.js';
 import { type ClusterPorts, kwokMetricsManifest, PREFERRED_PORTS, prepareDemoLogs, prometheusJobs, renderKwokctlConfig, renderPrometheusConfig } from './config-files.js';
@@ -72,7 +73,7 @@ async function waitForDemo(kc: KubeConfig, timeoutMs: number): Promise<void> {
       'the demo workloads',
       async () => {
         const nodes = await core.listNode();
-        const ready = nodes.items.filter((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
+        const ready = nodes.items.filter(isNodeReady);
         if (ready.length < DEMO_NODE_COUNT) {
           lastUnmet = [`nodes: ${ready.length}/${DEMO_NODE_COUNT} Ready`];
           return undefined;

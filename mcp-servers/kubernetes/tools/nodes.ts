@@ -2,6 +2,7 @@ import type { V1Node } from '@kubernetes/client-node';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { kubeRequest } from '../../../shared/kube-http.js';
+import { nodeStatus } from '../../../shared/node-status.js';
 import { registerPolicedTool } from '../../../shared/mcp/register.js';
 import { toolResult } from '../../../shared/mcp/result.js';
 import { type ClusterAccess, scrubSecretValues } from '../../../shared/cluster-access.js';
@@ -21,13 +22,6 @@ const nodeOutput = z.object({
   taints: z.array(z.string()),
   unschedulable: z.boolean(),
 });
-
-/** kubectl's STATUS for a node: Ready/NotReady/Unknown, plus SchedulingDisabled when cordoned. */
-export function nodeStatus(node: V1Node): string {
-  const ready = node.status?.conditions?.find((c) => c.type === 'Ready');
-  const base = ready?.status === 'True' ? 'Ready' : ready?.status === 'False' ? 'NotReady' : 'Unknown';
-  return node.spec?.unschedulable ? `${base},SchedulingDisabled` : base;
-}
 
 export function registerNodes(server: McpServer, access: ClusterAccess): void {
   const name = 'k8s_nodes';
