@@ -62,7 +62,7 @@ export class ClusterAccess {
 }
 
 /**
- * The last line of defence for every kubernetes tool: whatever a tool returns — text, structured
+ * One scrubber for every kubernetes tool: whatever a tool returns — text, structured
  * content or an error — is scrubbed of the Secret values of the namespace it asked about (all
  * namespaces when it named none), so a new tool cannot leak one by forgetting to.
  */

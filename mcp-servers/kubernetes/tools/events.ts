@@ -119,10 +119,9 @@ export function registerEvents(server: McpServer, access: ClusterAccess): void {
       const client = access.client(args.context);
       const all = eventRows(await fetchEvents(client, args));
       const rows = all.slice(-args.limit);
-      const redactor = await access.redactor(client, args.namespace);
       let text = rows.length ? renderEvents(rows, true, !args.namespace) : 'No events found.';
       if (all.length > rows.length) text = `(${all.length - rows.length} older events not shown — raise limit or filter by kind/name/type/reason)\n${text}`;
-      return toolResult(redactor.redactText(text), redactor.redactDeep({ events: rows, total: all.length }));
+      return toolResult(text, { events: rows, total: all.length });
     },
     scrubSecretValues(access),
   );

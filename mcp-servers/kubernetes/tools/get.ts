@@ -49,10 +49,9 @@ export function registerGet(server: McpServer, access: ClusterAccess): void {
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
     },
     async (args) => {
-      const { client, object } = await readObject(access, args);
-      // Masks Secrets by structure, then scrubs Secret values echoed anywhere else (annotations, ConfigMaps).
-      const redactor = await access.redactor(client, args.namespace);
-      const clean = redactor.redactDeep(cleanObject(object));
+      const { object } = await readObject(access, args);
+      // Secrets are masked by structure here; values echoed elsewhere (annotations, ConfigMaps) are scrubbed by scrubSecretValues.
+      const clean = cleanObject(object);
       const rendered = args.output === 'json' ? JSON.stringify(clean, null, 2) : toYaml(clean);
       const { text, truncated } = budgetText(rendered, args.maxChars, 'the object is large: use k8s_describe for a summary, or raise maxChars');
       return toolResult(text, { object: clean, truncated });

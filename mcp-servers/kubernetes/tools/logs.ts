@@ -60,14 +60,14 @@ export function registerLogs(server: McpServer, access: ClusterAccess): void {
         }
         throw e;
       }
-      const redactor = await access.redactor(client, args.namespace);
       let lines = response.text.split('\n');
       if (lines.at(-1) === '') lines.pop();
       if (args.grep) {
         const needle = args.grep.toLowerCase();
         lines = lines.filter((l) => l.toLowerCase().includes(needle));
       }
-      const log = redactor.redactText(lines.join('\n'));
+      // Secret values a container printed are scrubbed by scrubSecretValues, like every result.
+      const log = lines.join('\n');
       const header = `${args.previous ? 'Previous log' : 'Log'} of ${args.namespace}/${args.name}${args.container ? ` (${args.container})` : ''}: ${lines.length} line${lines.length === 1 ? '' : 's'}${args.grep ? ` matching "${args.grep}"` : ''}`;
       const footer = response.truncated ? `\n… cut at ${args.maxBytes} bytes — lower tail, use sinceSeconds or grep` : '';
       return toolResult(`${header}\n${log || '(empty)'}${footer}`, {

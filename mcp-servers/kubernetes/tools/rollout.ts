@@ -87,13 +87,7 @@ export function registerRollout(server: McpServer, access: ClusterAccess): void 
         ['Revision', 'Change-Cause', 'Images', ...(object.kind === 'Deployment' ? ['Replicas'] : [])],
         history.map((r) => [r.revision, r.changeCause || '<none>', r.images.join(','), ...(object.kind === 'Deployment' ? [r.replicas] : [])]),
       );
-      // Change-causes are free text someone typed: scrub Secret values from them like any cluster text.
-      const redactor = await access.redactor(access.client(args.context), args.namespace);
-      return toolResult(redactor.redactText(`${status.message}\n\n${history.length ? table : 'No revisions recorded.'}`), {
-        done: status.done,
-        status: status.message,
-        revisions: redactor.redactDeep(history),
-      });
+      return toolResult(`${status.message}\n\n${history.length ? table : 'No revisions recorded.'}`, { done: status.done, status: status.message, revisions: history });
     },
     scrubSecretValues(access),
   );
