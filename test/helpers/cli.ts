@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -36,3 +36,18 @@ export function cleanEnv(extra: Record<string, string>): Record<string, string> 
 
 /** A Node stack frame ("    at fn (file:line)") means a crash was shown to the user. */
 export const STACK_FRAME = /^\s+at .+[:(]/m;
+
+/** Starts `k8s-experts mcp <server> --http --port 0` and resolves with its URL. */
+export function startHttpServer(server: string, env: Record<string, string>): Promise<{ proc: ChildProcess; url: string }> {
+  const proc = spawn(process.execPath, [CLI, 'mcp', server, '--http', '--port', '0'], { env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    proc.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) resolve({ proc, url: m[1]! });
+    });
+    proc.on('exit', (code) => reject(new Error(`${server} server exited with ${code}`)));
+    setTimeout(() => reject(new Error(`${server} server printed no URL: ${out}`)), 20_000);
+  });
+}

@@ -1,25 +1,10 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { CLI, cleanEnv, REPO_ROOT } from '../helpers/cli.js';
-
-/** Starts `k8s-experts mcp <server> --http --port 0` and resolves with its URL. */
-function startHttpServer(server: string, env: Record<string, string>): Promise<{ proc: ChildProcess; url: string }> {
-  const proc = spawn(process.execPath, [CLI, 'mcp', server, '--http', '--port', '0'], { env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    proc.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) resolve({ proc, url: m[1]! });
-    });
-    proc.on('exit', (code) => reject(new Error(`${server} server exited with ${code}`)));
-    setTimeout(() => reject(new Error(`${server} server printed no URL: ${out}`)), 20_000);
-  });
-}
+import { REPO_ROOT, startHttpServer } from '../helpers/cli.js';
 
 describe.each(['kubernetes', 'helm', 'prometheus'])('MCP conformance suite (@modelcontextprotocol/conformance 0.1.13): %s', (name) => {
   let server: { proc: ChildProcess; url: string };

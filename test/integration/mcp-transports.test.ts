@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +6,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { CLI, cleanEnv } from '../helpers/cli.js';
+import { CLI, cleanEnv, startHttpServer } from '../helpers/cli.js';
 import { call, textOf } from '../helpers/mcp.js';
 
 const home = () => mkdtempSync(join(tmpdir(), 'k8sx-mcp-'));
@@ -53,20 +53,7 @@ describe('kubernetes MCP server over Streamable HTTP', () => {
   const token = 'test-token-0123456789abcdef';
 
   beforeAll(async () => {
-    proc = spawn(process.execPath, [CLI, 'mcp', 'kubernetes', '--http', '--port', '0'], {
-      env: cleanEnv({ HOME: home(), KUBECONFIG: inject('kubeconfig'), K8S_EXPERTS_MCP_TOKEN: token }),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    url = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      proc.stdout!.on('data', (d: Buffer) => {
-        out += d.toString();
-        const m = /listening on (http:\/\/\S+)/.exec(out);
-        if (m) resolve(m[1]!);
-      });
-      proc.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
-      setTimeout(() => reject(new Error(`no URL printed: ${out}`)), 20_000);
-    });
+    ({ proc, url } = await startHttpServer('kubernetes', { HOME: home(), KUBECONFIG: inject('kubeconfig'), K8S_EXPERTS_MCP_TOKEN: token }));
   });
   afterAll(() => {
     proc.kill('SIGTERM');
