@@ -16,7 +16,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { stringify } from 'yaml';
 import { createKubeClient } from '../shared/kube.js';
-import { kubeRequest } from '../shared/kube-http.js';
+import { kubeRequest, METADATA_LIST_ACCEPT } from '../shared/kube-http.js';
 import { renderTable } from '../shared/table.js';
 import { clusterPaths } from '../tools/cluster/paths.js';
 import { kubectl } from '../tools/cluster/exec.js';
@@ -61,7 +61,7 @@ async function seedPods(kubeconfig: string, kubectlBin: string): Promise<void> {
   await waitFor(
     `${PODS} bench pods Running`,
     async () => {
-      const r = await kubeRequest(client, { path: '/api/v1/pods', query: { fieldSelector: 'status.phase=Running', labelSelector: 'app=web' }, accept: 'application/json;as=PartialObjectMetadataList;v=v1;g=meta.k8s.io' });
+      const r = await kubeRequest(client, { path: '/api/v1/pods', query: { fieldSelector: 'status.phase=Running', labelSelector: 'app=web' }, accept: METADATA_LIST_ACCEPT });
       return ((r.json as { items: unknown[] }).items.length >= PODS ? true : undefined);
     },
     300_000,

@@ -35,6 +35,9 @@ export class KubeApiError extends Error {
   }
 }
 
+/** Accept header for names and metadata only: far smaller than whole objects when counting or listing names. */
+export const METADATA_LIST_ACCEPT = 'application/json;as=PartialObjectMetadataList;v=v1;g=meta.k8s.io,application/json';
+
 const agents = new WeakMap<KubeClient, http.Agent>();
 
 /**

@@ -1,13 +1,11 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { kubeRequest } from '../../../shared/kube-http.js';
+import { kubeRequest, METADATA_LIST_ACCEPT } from '../../../shared/kube-http.js';
 import { registerPolicedTool } from '../../../shared/mcp/register.js';
 import { toolResult } from '../../../shared/mcp/result.js';
 import { type ClusterAccess, scrubSecretValues } from '../../../shared/cluster-access.js';
 import { age, renderTable } from '../format.js';
 import { contextInput } from '../../../shared/mcp/inputs.js';
-
-const METADATA_ONLY = 'application/json;as=PartialObjectMetadataList;v=v1;g=meta.k8s.io,application/json';
 
 interface MetaList {
   items: Array<{ metadata: { name: string; namespace?: string; creationTimestamp?: string; labels?: Record<string, string> } }>;
@@ -34,7 +32,7 @@ export function registerNamespaces(server: McpServer, access: ClusterAccess): vo
       const client = access.client(args.context);
       const [namespaces, pods] = await Promise.all([
         kubeRequest(client, { path: '/api/v1/namespaces' }).then((r) => r.json as { items: Array<MetaList['items'][number] & { status?: { phase?: string } }> }),
-        kubeRequest(client, { path: '/api/v1/pods', accept: METADATA_ONLY }).then((r) => r.json as MetaList),
+        kubeRequest(client, { path: '/api/v1/pods', accept: METADATA_LIST_ACCEPT }).then((r) => r.json as MetaList),
       ]);
       const counts = new Map<string, number>();
       for (const p of pods.items) counts.set(p.metadata.namespace ?? '', (counts.get(p.metadata.namespace ?? '') ?? 0) + 1);
