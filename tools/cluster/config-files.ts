@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { parse, stringify } from 'yaml';
+import { stringify } from 'yaml';
 import type { Binaries, ClusterPaths } from './paths.js';
 import { CLUSTER_SOURCE_DIR, DEMO_DIR } from './paths.js';
 
@@ -106,11 +106,18 @@ export function prepareDemoLogs(paths: ClusterPaths, now = new Date()): string {
 
 /** The scrape jobs of the demo Prometheus, by name. */
 export function prometheusJobs(ports: ClusterPorts): string[] {
-  return (parse(renderPrometheusConfig(ports, { cert: '', key: '' })) as { scrape_configs: Array<{ job_name: string }> }).scrape_configs.map((j) => j.job_name);
+  return scrapeConfigs(ports, { cert: '', key: '' }).map((j) => j.job_name);
 }
 
 /** Prometheus scrapes the control plane, kwok's simulated kubelet metrics and kube-state-metrics. */
 export function renderPrometheusConfig(ports: ClusterPorts, pki: { cert: string; key: string }): string {
+  return stringify({
+    global: { scrape_interval: '15s', evaluation_interval: '15s', scrape_timeout: '10s' },
+    scrape_configs: scrapeConfigs(ports, pki),
+  });
+}
+
+function scrapeConfigs(ports: ClusterPorts, pki: { cert: string; key: string }) {
   const tls = { cert_file: pki.cert, key_file: pki.key, insecure_skip_verify: true };
   const job = (name: string, port: number, scheme: 'http' | 'https' = 'http') => ({
     job_name: name,
@@ -118,28 +125,25 @@ export function renderPrometheusConfig(ports: ClusterPorts, pki: { cert: string;
     static_configs: [{ targets: [`127.0.0.1:${port}`] }],
     ...(scheme === 'https' ? { tls_config: tls } : {}),
   });
-  return stringify({
-    global: { scrape_interval: '15s', evaluation_interval: '15s', scrape_timeout: '10s' },
-    scrape_configs: [
-      job('prometheus', ports.prometheus),
-      job('etcd', ports.etcd),
-      job('kube-apiserver', ports.apiServer, 'https'),
-      job('kube-controller-manager', ports.controllerManager, 'https'),
-      job('kube-scheduler', ports.scheduler, 'https'),
-      job('kwok-controller', ports.kwokController),
-      // kwok lists one target per node for the simulated kubelet /metrics/resource endpoint.
-      {
-        job_name: 'kubelet-resource',
-        // kwok lists targets only once its Metric rules are loaded: look again often.
-        http_sd_configs: [{ url: `http://127.0.0.1:${ports.kwokController}/discovery/prometheus`, refresh_interval: '5s' }],
-        // All nodes share kwok's address; name each target after its node, as a kubelet job would.
-        relabel_configs: [
-          { source_labels: ['__metrics_path__'], regex: '/metrics/nodes/([^/]+)/.*', target_label: 'node', replacement: '$1' },
-          { source_labels: ['__metrics_path__'], regex: '/metrics/nodes/([^/]+)/.*', target_label: 'instance', replacement: '$1' },
-        ],
-      },
-      job('kube-state-metrics', ports.kubeStateMetrics),
-      job('kube-state-metrics-telemetry', ports.kubeStateMetricsTelemetry),
-    ],
-  });
+  return [
+    job('prometheus', ports.prometheus),
+    job('etcd', ports.etcd),
+    job('kube-apiserver', ports.apiServer, 'https'),
+    job('kube-controller-manager', ports.controllerManager, 'https'),
+    job('kube-scheduler', ports.scheduler, 'https'),
+    job('kwok-controller', ports.kwokController),
+    // kwok lists one target per node for the simulated kubelet /metrics/resource endpoint.
+    {
+      job_name: 'kubelet-resource',
+      // kwok lists targets only once its Metric rules are loaded: look again often.
+      http_sd_configs: [{ url: `http://127.0.0.1:${ports.kwokController}/discovery/prometheus`, refresh_interval: '5s' }],
+      // All nodes share kwok's address; name each target after its node, as a kubelet job would.
+      relabel_configs: [
+        { source_labels: ['__metrics_path__'], regex: '/metrics/nodes/([^/]+)/.*', target_label: 'node', replacement: '$1' },
+        { source_labels: ['__metrics_path__'], regex: '/metrics/nodes/([^/]+)/.*', target_label: 'instance', replacement: '$1' },
+      ],
+    },
+    job('kube-state-metrics', ports.kubeStateMetrics),
+    job('kube-state-metrics-telemetry', ports.kubeStateMetricsTelemetry),
+  ];
 }
