@@ -66,6 +66,11 @@ export const configSchema = z
           .prefault({}),
         /** Register and allow write tools. Off by default: read-only. */
         allowWrites: z.boolean().default(false),
+        /**
+         * Ask the client (MCP elicitation) before a destructive write runs; a client that cannot be
+         * asked is refused. Turn off only where another layer already approves every write.
+         */
+        confirmDestructive: z.boolean().default(true),
         /** When set, only these tools exist. */
         allowTools: z.array(z.string().min(1)).optional(),
         denyTools: z.array(z.string().min(1)).default([]),
@@ -98,6 +103,7 @@ export const ENV_SETTINGS = {
   K8S_EXPERTS_MCP_ALLOWED_HOSTS: 'mcp.allowedHosts',
   K8S_EXPERTS_MCP_TOKEN: 'mcp.token',
   K8S_EXPERTS_ALLOW_WRITES: 'mcp.allowWrites',
+  K8S_EXPERTS_MCP_CONFIRM_DESTRUCTIVE: 'mcp.confirmDestructive',
   K8S_EXPERTS_MCP_ALLOW_TOOLS: 'mcp.allowTools',
   K8S_EXPERTS_MCP_DENY_TOOLS: 'mcp.denyTools',
   K8S_EXPERTS_MCP_DENIED_KINDS: 'mcp.deniedKinds',
@@ -105,7 +111,7 @@ export const ENV_SETTINGS = {
 } as const;
 
 const NUMERIC_SETTINGS = new Set<string>(['kubernetes.timeoutMs']);
-const BOOLEAN_SETTINGS = new Set<string>(['mcp.allowWrites']);
+const BOOLEAN_SETTINGS = new Set<string>(['mcp.allowWrites', 'mcp.confirmDestructive']);
 /** Comma-separated in the environment. */
 const LIST_SETTINGS = new Set<string>(['mcp.allowedHosts', 'mcp.allowTools', 'mcp.denyTools', 'mcp.deniedKinds', 'mcp.protectedNamespaces']);
 

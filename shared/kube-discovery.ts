@@ -84,6 +84,23 @@ export class ResourceCatalog {
     throw new UserError(`the cluster serves no kind "${wanted}"`, `${hint}call k8s_api_resources to see every kind it serves`);
   }
 
+  /**
+   * The kind an object's apiVersion and kind name, served at that version (a manifest may use a
+   * version other than the preferred one), or an error that says the cluster lacks it.
+   */
+  forObject(apiVersion: string, kind: string): ApiResource {
+    const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
+    const found = this.resources.find((r) => r.group === group && r.kind === kind);
+    if (!found) {
+      const sameKind = this.resources.find((r) => r.kind === kind);
+      throw new UserError(
+        `the cluster serves no ${kind} in ${apiVersion}`,
+        sameKind ? `it serves ${kind} as ${sameKind.apiVersion}` : 'install the CRD that defines it first, or check the spelling with k8s_api_resources',
+      );
+    }
+    return { ...found, version: version!, apiVersion };
+  }
+
   /** The API path of a collection or one object. */
   static path(r: ApiResource, namespace?: string, name?: string): string {
     const base = r.group === '' ? `/api/${r.version}` : `/apis/${r.group}/${r.version}`;

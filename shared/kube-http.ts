@@ -60,7 +60,12 @@ export async function kubeRequest(client: KubeClient, req: KubeRequest): Promise
   }
   const body = req.body === undefined ? undefined : typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
   const headers: Record<string, string> = { ...(options.headers as Record<string, string>), Accept: accept };
-  if (body !== undefined) headers['Content-Type'] = req.contentType ?? 'application/json';
+  if (body !== undefined) {
+    headers['Content-Type'] = req.contentType ?? 'application/json';
+    // Node frames no DELETE body by itself: without a length, the body would be read as the
+    // start of the next request on this keep-alive socket (a 400 for an innocent request).
+    headers['Content-Length'] = String(Buffer.byteLength(body));
+  }
   const timeoutMs = req.timeoutMs ?? client.timeoutMs;
 
   return new Promise((resolve, reject) => {

@@ -1,7 +1,7 @@
 import type { Config } from '../config.js';
 import { UserError } from '../errors.js';
 
-export type McpPolicyConfig = Pick<Config['mcp'], 'allowWrites' | 'allowTools' | 'denyTools' | 'deniedKinds' | 'protectedNamespaces'>;
+export type McpPolicyConfig = Pick<Config['mcp'], 'allowWrites' | 'allowTools' | 'denyTools' | 'deniedKinds' | 'protectedNamespaces'> & Partial<Pick<Config['mcp'], 'confirmDestructive'>>;
 
 /**
  * What the MCP servers may do. Checked when a tool is *called*, not only when tools are listed:
@@ -35,9 +35,21 @@ export class ToolPolicy {
     }
   }
 
+  /** Whether destructive writes must be confirmed by the client (on unless an operator turned it off). */
+  get confirmDestructive(): boolean {
+    return this.config.confirmDestructive ?? true;
+  }
+
   assertWritableNamespace(namespace: string | undefined): void {
     if (namespace && this.config.protectedNamespaces.includes(namespace)) {
-      throw new UserError(`namespace ${namespace} is protected (mcp.protectedNamespaces)`);
+      throw new UserError(`namespace ${namespace} is protected (mcp.protectedNamespaces): no write tool may change it`, 'work in another namespace, or an operator removes it from mcp.protectedNamespaces');
     }
+  }
+
+  /** A write target: its kind must be allowed, and neither its namespace nor (for a Namespace object) itself protected. */
+  assertWritable(target: { resource: { plural: string; singular: string; kind: string }; namespace?: string | undefined; name?: string | undefined }): void {
+    this.assertKind(target.resource);
+    this.assertWritableNamespace(target.namespace);
+    if (target.resource.kind === 'Namespace') this.assertWritableNamespace(target.name);
   }
 }

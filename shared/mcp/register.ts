@@ -1,8 +1,17 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import type { z } from 'zod';
+import { type Confirm, clientConfirmation, type ToolExtra } from './confirm.js';
 import type { ToolPolicy } from './policy.js';
 import { runTool } from './result.js';
+
+/** What a tool body gets besides its arguments. */
+export interface ToolCall {
+  /** Asks the client to confirm a destructive change (a no-op when an operator turned confirmation off). */
+  confirm: Confirm;
+  /** Aborted when the client cancels the call. */
+  signal: AbortSignal;
+}
 
 export interface ToolDefinition<I extends z.ZodRawShape, O extends z.ZodRawShape> {
   title: string;
@@ -22,15 +31,15 @@ export function registerPolicedTool<I extends z.ZodRawShape, O extends z.ZodRawS
   name: string,
   kind: 'read' | 'write',
   definition: ToolDefinition<I, O>,
-  handler: (args: z.infer<z.ZodObject<I>>) => Promise<CallToolResult>,
+  handler: (args: z.infer<z.ZodObject<I>>, call: ToolCall) => Promise<CallToolResult>,
   /** Applied to every result, errors included (e.g. scrubbing Secret values). */
   finish?: (result: CallToolResult, args: z.infer<z.ZodObject<I>>) => Promise<CallToolResult>,
 ): void {
   if (!policy.exposes(name, kind)) return;
-  const callback = async (args: z.infer<z.ZodObject<I>>) => {
+  const callback = async (args: z.infer<z.ZodObject<I>>, extra: ToolExtra) => {
     const result = await runTool(async () => {
       policy.assertTool(name, kind);
-      return handler(args);
+      return handler(args, { confirm: clientConfirmation(server, extra, policy.confirmDestructive), signal: extra.signal });
     });
     return finish ? runTool(() => finish(result, args)) : result;
   };

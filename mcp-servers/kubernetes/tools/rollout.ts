@@ -17,43 +17,37 @@ interface Revision {
   replicas: number | null;
 }
 
-interface Owned {
+export interface Owned {
   metadata: { name: string; annotations?: Record<string, string>; ownerReferences?: Array<{ uid: string }> };
-  spec?: { replicas?: number; template?: { spec?: { containers?: Array<{ image?: string }> } } };
+  spec?: { replicas?: number; template?: { metadata?: { labels?: Record<string, string>; [k: string]: unknown }; spec?: { containers?: Array<{ image?: string }> } } };
   status?: { replicas?: number };
   revision?: number;
-  data?: { spec?: { template?: { spec?: { containers?: Array<{ image?: string }> } } } };
+  data?: { spec?: { template?: { spec?: { containers?: Array<{ image?: string }> } } }; [k: string]: unknown };
 }
 
 const imagesOf = (containers: Array<{ image?: string }> | undefined) => (containers ?? []).map((c) => c.image ?? '');
 
-/** Revisions the way `kubectl rollout history` finds them: ReplicaSets, or ControllerRevisions. */
-async function revisions(access: ClusterAccess, context: string | undefined, workload: KubeObject): Promise<Revision[]> {
+/** A workload's revisions, oldest first: its ReplicaSets (Deployments) or ControllerRevisions (StatefulSets, DaemonSets). */
+export async function ownedRevisions(access: ClusterAccess, context: string | undefined, workload: KubeObject): Promise<Array<{ revision: number; object: Owned }>> {
   const client = access.client(context);
   const ns = encodeURIComponent(workload.metadata?.namespace ?? '');
   const uid = workload.metadata?.uid;
-  if (workload.kind === 'Deployment') {
-    const list = (await kubeRequest(client, { path: `/apis/apps/v1/namespaces/${ns}/replicasets` })).json as { items: Owned[] };
-    return list.items
-      .filter((rs) => rs.metadata.ownerReferences?.some((o) => o.uid === uid))
-      .map((rs) => ({
-        revision: Number(rs.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? 0),
-        changeCause: rs.metadata.annotations?.['kubernetes.io/change-cause'] ?? '',
-        images: imagesOf(rs.spec?.template?.spec?.containers),
-        replicas: rs.status?.replicas ?? 0,
-      }))
-      .sort((a, b) => a.revision - b.revision);
-  }
-  const list = (await kubeRequest(client, { path: `/apis/apps/v1/namespaces/${ns}/controllerrevisions` })).json as { items: Owned[] };
+  const isDeployment = workload.kind === 'Deployment';
+  const list = (await kubeRequest(client, { path: `/apis/apps/v1/namespaces/${ns}/${isDeployment ? 'replicasets' : 'controllerrevisions'}` })).json as { items: Owned[] };
   return list.items
-    .filter((cr) => cr.metadata.ownerReferences?.some((o) => o.uid === uid))
-    .map((cr) => ({
-      revision: cr.revision ?? 0,
-      changeCause: cr.metadata.annotations?.['kubernetes.io/change-cause'] ?? '',
-      images: imagesOf(cr.data?.spec?.template?.spec?.containers),
-      replicas: null,
-    }))
+    .filter((o) => o.metadata.ownerReferences?.some((ref) => ref.uid === uid))
+    .map((o) => ({ revision: isDeployment ? Number(o.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? 0) : (o.revision ?? 0), object: o }))
     .sort((a, b) => a.revision - b.revision);
+}
+
+/** Revisions the way `kubectl rollout history` shows them. */
+async function revisions(access: ClusterAccess, context: string | undefined, workload: KubeObject): Promise<Revision[]> {
+  return (await ownedRevisions(access, context, workload)).map(({ revision, object }) => ({
+    revision,
+    changeCause: object.metadata.annotations?.['kubernetes.io/change-cause'] ?? '',
+    images: imagesOf((workload.kind === 'Deployment' ? object.spec : object.data?.spec)?.template?.spec?.containers),
+    replicas: workload.kind === 'Deployment' ? (object.status?.replicas ?? 0) : null,
+  }));
 }
 
 export function registerRollout(server: McpServer, access: ClusterAccess): void {
