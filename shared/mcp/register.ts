@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { type Confirm, clientConfirmation, type ToolExtra } from './confirm.js';
 import type { ToolPolicy } from './policy.js';
 import { runTool } from './result.js';
+import { withheldTools } from './withheld.js';
 
 /** What a tool body gets besides its arguments. */
 export interface ToolCall {
@@ -23,7 +24,8 @@ export interface ToolDefinition<I extends z.ZodRawShape, O extends z.ZodRawShape
 
 /**
  * Registers a tool only when policy exposes it, and checks policy again on every call (a client
- * may call a name it was never shown). Failures become `isError` results; the server keeps serving.
+ * may call a name it was never shown); a call to a tool policy withheld gets the policy's reason.
+ * Failures become `isError` results; the server keeps serving.
  */
 export function registerPolicedTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(
   server: McpServer,
@@ -35,7 +37,11 @@ export function registerPolicedTool<I extends z.ZodRawShape, O extends z.ZodRawS
   /** Applied to every result, errors included (e.g. scrubbing Secret values). */
   finish?: (result: CallToolResult, args: z.infer<z.ZodObject<I>>) => Promise<CallToolResult>,
 ): void {
-  if (!policy.exposes(name, kind)) return;
+  const withheld = withheldTools(server);
+  if (!policy.exposes(name, kind)) {
+    withheld.set(name, () => policy.assertTool(name, kind));
+    return;
+  }
   const callback = async (args: z.infer<z.ZodObject<I>>, extra: ToolExtra) => {
     const result = await runTool(async () => {
       policy.assertTool(name, kind);

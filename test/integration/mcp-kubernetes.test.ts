@@ -218,7 +218,9 @@ describe('kubernetes MCP server: policy is enforced when a tool is called', () =
   it('denied tools are neither listed nor callable; an allow list keeps only its tools', async () => {
     const denied = await kubernetesClient(inject('kubeconfig'), { K8S_EXPERTS_MCP_DENY_TOOLS: 'k8s_logs' });
     expect((await denied.listTools()).tools.map((t) => t.name)).not.toContain('k8s_logs');
-    expect((await call(denied, 'k8s_logs', { name: 'x', namespace: 'shop' })).isError).toBe(true);
+    const refused = await call(denied, 'k8s_logs', { name: 'x', namespace: 'shop' });
+    expect(refused.isError).toBe(true);
+    expect(textOf(refused)).toContain('tool k8s_logs is disabled by policy (mcp.allowTools / mcp.denyTools)');
     await denied.close();
     const allowed = await kubernetesClient(inject('kubeconfig'), { K8S_EXPERTS_MCP_ALLOW_TOOLS: 'k8s_list,k8s_get' });
     expect((await allowed.listTools()).tools.map((t) => t.name).sort()).toEqual(['k8s_get', 'k8s_list']);

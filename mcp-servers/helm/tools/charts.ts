@@ -1,8 +1,5 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { parse, stringify } from 'yaml';
+import { parse } from 'yaml';
 import { z } from 'zod';
 import { registerPolicedTool } from '../../../shared/mcp/register.js';
 import { toolResult } from '../../../shared/mcp/result.js';
@@ -12,19 +9,7 @@ import { toYaml } from '../../../shared/yaml.js';
 import type { HelmDeps } from '../deps.js';
 import { chartInput, localChart, releaseInput, valuesInput } from '../inputs.js';
 import { maskManifest } from '../mask.js';
-
-/** Runs `body` with `values` written to a private temp file, removed afterwards. */
-async function withValuesFile<T>(values: Record<string, unknown> | undefined, body: (args: string[]) => Promise<T>): Promise<T> {
-  if (!values || Object.keys(values).length === 0) return body([]);
-  const dir = mkdtempSync(join(tmpdir(), 'k8sx-helm-'));
-  const file = join(dir, 'values.yaml');
-  writeFileSync(file, stringify(values), { mode: 0o600 });
-  try {
-    return await body(['--values', file]);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+import { withValuesFile } from '../values-file.js';
 
 /** helm_template, helm_lint, helm_show: local charts only (no repositories, no network). */
 export function registerChartTools(server: McpServer, deps: HelmDeps): void {

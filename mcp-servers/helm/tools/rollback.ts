@@ -1,0 +1,80 @@
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { scrubSecretValues } from '../../../shared/cluster-access.js';
+import { UserError } from '../../../shared/errors.js';
+import { contextInput, namespaceInput } from '../../../shared/mcp/inputs.js';
+import { registerPolicedTool } from '../../../shared/mcp/register.js';
+import type { HelmDeps } from '../deps.js';
+import { releaseInput, revisionInput } from '../inputs.js';
+import { countActions } from '../release-manifest.js';
+import {
+  confirmationDetails,
+  dryRunInput,
+  helmTarget,
+  planRelease,
+  releaseChangeOutput,
+  releaseManifest,
+  releaseRedactor,
+  releaseResult,
+  requireRevision,
+  waitArgs,
+  waitInputs,
+} from '../writes.js';
+
+/**
+ * helm_rollback: a release back to a past revision's manifest. The diff is the current manifest
+ * against the stored one of that revision — exactly what helm will apply.
+ */
+export function registerRollback(server: McpServer, deps: HelmDeps): void {
+  const policy = deps.access.policy;
+
+  registerPolicedTool(
+    server,
+    policy,
+    'helm_rollback',
+    'write',
+    {
+      title: 'Roll back a release',
+      description:
+        'Roll a release back to a past revision (default: the one before the latest), like `helm rollback`; helm records it as a new revision. Shows the diff from the current manifest to that revision\'s; dryRun: true stops there, otherwise the client is asked to confirm it first. helm_history lists the revisions. Refused in protected namespaces. Secret values are masked.',
+      inputSchema: {
+        release: releaseInput,
+        namespace: namespaceInput,
+        revision: revisionInput.optional().describe('The revision to go back to (default: the one before the latest)'),
+        ...waitInputs,
+        dryRun: dryRunInput,
+        context: contextInput,
+      },
+      outputSchema: releaseChangeOutput,
+      // Destructive: it replaces the release's objects with older ones and can delete objects.
+      // Not idempotent: every rollback records a new revision.
+      annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+    },
+    async (args, call) => {
+      policy.assertWritableNamespace(args.namespace);
+      const target = { release: args.release, namespace: args.namespace, context: args.context };
+      const latest = await requireRevision(deps, target);
+      // helm's own default ("previous") is the latest revision minus one; naming it explicitly
+      // means the revision confirmed is the one helm rolls back to.
+      const to = args.revision ?? latest.revision - 1;
+      if (to < 1) throw new UserError(`release ${args.release} has only revision ${latest.revision}: there is no earlier revision to roll back to`);
+      if (to > latest.revision) throw new UserError(`release ${args.release} has no revision ${to} (the latest is ${latest.revision})`, 'helm_history lists the revisions');
+      const [before, after] = await Promise.all([releaseManifest(deps, target), releaseManifest(deps, target, to)]);
+      const redactor = await releaseRedactor(deps, target, { manifests: [before, after] });
+      const plan = await planRelease(deps, target, { before, after }, redactor, { enforcePolicy: true });
+      const what = `release ${args.release} in namespace ${args.namespace} from revision ${latest.revision} (${latest.chart}, ${latest.status}) to revision ${to}`;
+      const facts = { release: args.release, namespace: args.namespace, chart: null, notes: '' };
+      if (args.dryRun) {
+        return releaseResult({ dryRun: true, summary: `helm rollback of ${what} would leave ${countActions(plan.changes)}, recorded as revision ${latest.revision + 1}.`, ...plan }, { ...facts, revision: latest.revision + 1, status: 'pending-rollback' });
+      }
+      await call.confirm({ action: `roll back ${what} (${countActions(plan.changes)})`, details: confirmationDetails(plan, redactor) });
+      const wait = waitArgs(args);
+      await deps.helm.run(['rollback', args.release, String(to), '--namespace', args.namespace, ...wait.argv], helmTarget(target, wait.timeoutMs));
+      const now = await requireRevision(deps, target);
+      return releaseResult(
+        { dryRun: false, summary: `Rolled back ${what}: now revision ${now.revision} (${now.chart}), status ${now.status}: ${countActions(plan.changes)}.`, ...plan },
+        { ...facts, revision: now.revision, status: now.status, chart: now.chart },
+      );
+    },
+    scrubSecretValues(deps.access),
+  );
+}

@@ -1,0 +1,72 @@
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { z } from 'zod';
+import { scrubSecretValues } from '../../../shared/cluster-access.js';
+import { contextInput, namespaceInput } from '../../../shared/mcp/inputs.js';
+import { registerPolicedTool } from '../../../shared/mcp/register.js';
+import type { HelmDeps } from '../deps.js';
+import { releaseInput } from '../inputs.js';
+import { countActions } from '../release-manifest.js';
+import {
+  confirmationDetails,
+  dryRunInput,
+  helmTarget,
+  planRelease,
+  releaseChangeOutput,
+  releaseManifest,
+  releaseRedactor,
+  releaseResult,
+  requireRevision,
+  waitArgs,
+  waitInputs,
+} from '../writes.js';
+
+/** helm_uninstall: a release and every object it owns, after the person has seen the list. */
+export function registerUninstall(server: McpServer, deps: HelmDeps): void {
+  const policy = deps.access.policy;
+
+  registerPolicedTool(
+    server,
+    policy,
+    'helm_uninstall',
+    'write',
+    {
+      title: 'Uninstall a release',
+      description:
+        'Uninstall a release, like `helm uninstall`: every object of its manifest is deleted (except those annotated helm.sh/resource-policy: keep), with keepHistory to keep its revisions for a later rollback. Lists the objects and the diff first; dryRun: true stops there, otherwise the client is asked to confirm. Refused in protected namespaces. Secret values are masked.',
+      inputSchema: {
+        release: releaseInput,
+        namespace: namespaceInput,
+        keepHistory: z.boolean().default(false).describe('Keep the release\'s history (helm_rollback can bring it back), like --keep-history'),
+        ...waitInputs,
+        dryRun: dryRunInput,
+        context: contextInput,
+      },
+      outputSchema: releaseChangeOutput,
+      // Destructive by definition. Not idempotent: a second call fails (the release is gone).
+      annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+    },
+    async (args, call) => {
+      policy.assertWritableNamespace(args.namespace);
+      const target = { release: args.release, namespace: args.namespace, context: args.context };
+      const latest = await requireRevision(deps, target);
+      const before = await releaseManifest(deps, target);
+      const redactor = await releaseRedactor(deps, target, { manifests: [before] });
+      const plan = await planRelease(deps, target, { before, after: '' }, redactor, { enforcePolicy: true });
+      const what = `release ${args.release} in namespace ${args.namespace} (revision ${latest.revision}, ${latest.chart}, ${latest.status})`;
+      const history = args.keepHistory ? 'its history kept' : 'its history deleted';
+      const facts = { release: args.release, namespace: args.namespace, chart: latest.chart, notes: '' };
+      if (args.dryRun) {
+        return releaseResult({ dryRun: true, summary: `helm uninstall of ${what} would leave ${countActions(plan.changes)}, ${history}.`, ...plan }, { ...facts, revision: latest.revision, status: 'uninstalling' });
+      }
+      await call.confirm({ action: `uninstall ${what}: ${countActions(plan.changes)}, ${history}`, details: confirmationDetails(plan, redactor) });
+      const wait = waitArgs(args);
+      await deps.helm.run(['uninstall', args.release, '--namespace', args.namespace, ...(args.keepHistory ? ['--keep-history'] : []), ...wait.argv], helmTarget(target, wait.timeoutMs));
+      // The person saw the whole manifest go; the result lists the objects without repeating it.
+      return releaseResult(
+        { dryRun: false, summary: `Uninstalled ${what}: ${countActions(plan.changes)}, ${history}.`, changes: plan.changes, diff: '' },
+        { ...facts, revision: args.keepHistory ? latest.revision : null, status: 'uninstalled' },
+      );
+    },
+    scrubSecretValues(deps.access),
+  );
+}
