@@ -5,6 +5,7 @@
  */
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
+import { contextInput } from '../../shared/mcp/inputs.js';
 import { isUserError, UserError } from '../../shared/errors.js';
 import { changeOutput, type ChangeReport, type ObjectChange, objectRef, renderChangeReport } from '../../shared/mcp/change.js';
 import { toolResult } from '../../shared/mcp/result.js';
@@ -20,10 +21,13 @@ export const dryRunInput = z
   .default(false)
   .describe('true: only show what would change (objects and a diff, Secret values masked); nothing changes and no confirmation is asked');
 
-export const waitInputs = {
+const waitInputs = {
   wait: z.boolean().default(false).describe('Wait until the release\'s objects are ready (Deployments available, Jobs complete) before returning, like --wait'),
   timeoutSeconds: z.number().int().min(1).max(1800).default(300).describe('helm\'s --timeout in seconds: how long hooks and, with wait, readiness may take'),
 };
+
+/** The inputs every helm write tool ends with: waiting, the dry-run switch, the kubeconfig context. */
+export const releaseWriteInputs = { ...waitInputs, dryRun: dryRunInput, context: contextInput };
 
 /** The shared change report, plus where the release stands afterwards. */
 export const releaseChangeOutput = {
@@ -55,6 +59,12 @@ export interface ReleasePlan {
   changes: ObjectChange[];
   /** Unified diff of the masked manifests; empty when they are equal. */
   diff: string;
+}
+
+/** The release a write tool acts on, once its namespace is known not to be protected. */
+export function writableRelease(deps: HelmDeps, args: { release: string; namespace: string; context?: string | undefined }): ReleaseTarget {
+  deps.access.policy.assertWritableNamespace(args.namespace);
+  return { release: args.release, namespace: args.namespace, context: args.context };
 }
 
 /** Every helm call a write tool makes for a release: its names are the positional values checked. */

@@ -1,13 +1,13 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { scrubSecretValues } from '../../../shared/cluster-access.js';
-import { contextInput, namespaceInput } from '../../../shared/mcp/inputs.js';
+import { namespaceInput } from '../../../shared/mcp/inputs.js';
 import { registerPolicedTool } from '../../../shared/mcp/register.js';
 import type { HelmDeps } from '../deps.js';
 import { chartInput, localChart, releaseInput, valuesInput } from '../inputs.js';
 import { chartLabel, countActions, hooksOn, parseReleaseJson } from '../release-manifest.js';
 import { withValuesFile } from '../values-file.js';
-import { dryRunInput, helmTarget, planRelease, releaseChangeOutput, releaseRedactor, releaseResult, waitArgs, waitInputs } from '../writes.js';
+import { helmTarget, planRelease, releaseChangeOutput, releaseRedactor, releaseResult, releaseWriteInputs, waitArgs, writableRelease } from '../writes.js';
 
 /** helm_install: a new release from a local chart; additive, so no confirmation is asked. */
 export function registerInstall(server: McpServer, deps: HelmDeps): void {
@@ -28,9 +28,7 @@ export function registerInstall(server: McpServer, deps: HelmDeps): void {
         namespace: namespaceInput,
         values: valuesInput.optional(),
         createNamespace: z.boolean().default(false).describe('Create the namespace when it does not exist, like --create-namespace'),
-        ...waitInputs,
-        dryRun: dryRunInput,
-        context: contextInput,
+        ...releaseWriteInputs,
       },
       outputSchema: releaseChangeOutput,
       // Additive: it creates a release and its objects and fails on a name in use, so it never
@@ -38,9 +36,8 @@ export function registerInstall(server: McpServer, deps: HelmDeps): void {
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
     },
     async (args) => {
-      policy.assertWritableNamespace(args.namespace);
+      const target = writableRelease(deps, args);
       const chart = localChart(args.chart);
-      const target = { release: args.release, namespace: args.namespace, context: args.context };
       return withValuesFile(args.values, async (valueArgs) => {
         const argv = ['install', args.release, chart, '--namespace', args.namespace, ...valueArgs, ...(args.createNamespace ? ['--create-namespace'] : []), '--output', 'json'];
         const positional = [...helmTarget(target).positional, chart];

@@ -1,14 +1,13 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { scrubSecretValues } from '../../../shared/cluster-access.js';
 import { UserError } from '../../../shared/errors.js';
-import { contextInput, namespaceInput } from '../../../shared/mcp/inputs.js';
+import { namespaceInput } from '../../../shared/mcp/inputs.js';
 import { registerPolicedTool } from '../../../shared/mcp/register.js';
 import type { HelmDeps } from '../deps.js';
 import { releaseInput, revisionInput } from '../inputs.js';
 import { countActions } from '../release-manifest.js';
 import {
   confirmationDetails,
-  dryRunInput,
   helmTarget,
   planRelease,
   releaseChangeOutput,
@@ -17,7 +16,8 @@ import {
   releaseResult,
   requireRevision,
   waitArgs,
-  waitInputs,
+  releaseWriteInputs,
+  writableRelease,
 } from '../writes.js';
 
 /**
@@ -40,9 +40,7 @@ export function registerRollback(server: McpServer, deps: HelmDeps): void {
         release: releaseInput,
         namespace: namespaceInput,
         revision: revisionInput.optional().describe('The revision to go back to (default: the one before the latest)'),
-        ...waitInputs,
-        dryRun: dryRunInput,
-        context: contextInput,
+        ...releaseWriteInputs,
       },
       outputSchema: releaseChangeOutput,
       // Destructive: it replaces the release's objects with older ones and can delete objects.
@@ -50,8 +48,7 @@ export function registerRollback(server: McpServer, deps: HelmDeps): void {
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
     },
     async (args, call) => {
-      policy.assertWritableNamespace(args.namespace);
-      const target = { release: args.release, namespace: args.namespace, context: args.context };
+      const target = writableRelease(deps, args);
       const latest = await requireRevision(deps, target);
       // helm's own default ("previous") is the latest revision minus one; naming it explicitly
       // means the revision confirmed is the one helm rolls back to.

@@ -1,14 +1,13 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { scrubSecretValues } from '../../../shared/cluster-access.js';
-import { contextInput, namespaceInput } from '../../../shared/mcp/inputs.js';
+import { namespaceInput } from '../../../shared/mcp/inputs.js';
 import { registerPolicedTool } from '../../../shared/mcp/register.js';
 import type { HelmDeps } from '../deps.js';
 import { releaseInput } from '../inputs.js';
 import { countActions } from '../release-manifest.js';
 import {
   confirmationDetails,
-  dryRunInput,
   helmTarget,
   planRelease,
   releaseChangeOutput,
@@ -17,7 +16,8 @@ import {
   releaseResult,
   requireRevision,
   waitArgs,
-  waitInputs,
+  releaseWriteInputs,
+  writableRelease,
 } from '../writes.js';
 
 /** helm_uninstall: a release and every object it owns, after the person has seen the list. */
@@ -37,17 +37,14 @@ export function registerUninstall(server: McpServer, deps: HelmDeps): void {
         release: releaseInput,
         namespace: namespaceInput,
         keepHistory: z.boolean().default(false).describe('Keep the release\'s history (helm_rollback can bring it back), like --keep-history'),
-        ...waitInputs,
-        dryRun: dryRunInput,
-        context: contextInput,
+        ...releaseWriteInputs,
       },
       outputSchema: releaseChangeOutput,
       // Destructive by definition. Not idempotent: a second call fails (the release is gone).
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
     },
     async (args, call) => {
-      policy.assertWritableNamespace(args.namespace);
-      const target = { release: args.release, namespace: args.namespace, context: args.context };
+      const target = writableRelease(deps, args);
       const latest = await requireRevision(deps, target);
       const before = await releaseManifest(deps, target);
       const redactor = await releaseRedactor(deps, target, { manifests: [before] });

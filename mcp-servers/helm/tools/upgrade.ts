@@ -2,7 +2,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { scrubSecretValues } from '../../../shared/cluster-access.js';
 import { UserError } from '../../../shared/errors.js';
-import { contextInput, namespaceInput } from '../../../shared/mcp/inputs.js';
+import { namespaceInput } from '../../../shared/mcp/inputs.js';
 import { registerPolicedTool } from '../../../shared/mcp/register.js';
 import type { HelmDeps } from '../deps.js';
 import { chartInput, localChart, releaseInput, valuesInput } from '../inputs.js';
@@ -10,7 +10,6 @@ import { chartLabel, countActions, hooksOn, parseReleaseJson } from '../release-
 import { withValuesFile } from '../values-file.js';
 import {
   confirmationDetails,
-  dryRunInput,
   helmTarget,
   latestRevision,
   planRelease,
@@ -19,7 +18,8 @@ import {
   releaseRedactor,
   releaseResult,
   waitArgs,
-  waitInputs,
+  releaseWriteInputs,
+  writableRelease,
 } from '../writes.js';
 
 /**
@@ -47,9 +47,7 @@ export function registerUpgrade(server: McpServer, deps: HelmDeps): void {
         createNamespace: z.boolean().default(false).describe('With install: create the namespace when it does not exist'),
         reuseValues: z.boolean().default(false).describe('Keep the release\'s current values and merge these over them, like --reuse-values'),
         resetValues: z.boolean().default(false).describe('Start from the chart\'s defaults, dropping the values the release has now, like --reset-values'),
-        ...waitInputs,
-        dryRun: dryRunInput,
-        context: contextInput,
+        ...releaseWriteInputs,
       },
       outputSchema: releaseChangeOutput,
       // Destructive: an upgrade can change and delete objects. Not idempotent even with install:
@@ -58,10 +56,9 @@ export function registerUpgrade(server: McpServer, deps: HelmDeps): void {
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
     },
     async (args, call) => {
-      policy.assertWritableNamespace(args.namespace);
+      const target = writableRelease(deps, args);
       if (args.reuseValues && args.resetValues) throw new UserError('reuseValues and resetValues contradict each other', 'pass one of them (or neither: helm then keeps the values only when none are given)');
       const chart = localChart(args.chart);
-      const target = { release: args.release, namespace: args.namespace, context: args.context };
       const current = await latestRevision(deps, target);
       if (!current && !args.install) {
         throw new UserError(`release ${args.release} not found in namespace ${args.namespace}`, 'install it with helm_install, or pass install: true');
