@@ -2,7 +2,9 @@
  * Listing every pod of a 2,000-pod cluster through three Kubernetes MCP servers, in one run:
  * ours, kubernetes-mcp-server (Go, npm kubernetes-mcp-server-linux-amd64) and
  * mcp-server-kubernetes (Node, shells out to kubectl). Prints p50/p95 latency, output bytes and
- * how many of the pods each answer names.
+ * how many of the pods each answer names; ours both in its default view (pages of 1,000 come
+ * grouped) and forced to one row per pod. Then whether ours meets the goal: p50 at or below the
+ * fastest peer's, bytes at most a third of the smaller peer's.
  *   npm run bench:mcp-kubernetes [-- --pods 2000 --runs 10]
  * It starts a private demo cluster (its own state dir and ports) and stops it afterwards.
  */
@@ -80,17 +82,27 @@ function textBytes(results: CallToolResult[]): number {
   return results.reduce((sum, r) => sum + Buffer.byteLength(JSON.stringify(r.content)) + (r.structuredContent ? Buffer.byteLength(JSON.stringify(r.structuredContent)) : 0), 0);
 }
 
+/** How many of the seeded pods the answer names, each as a whole name (web-1-2 inside web-1-23 does not count). */
 function podsNamed(results: CallToolResult[]): number {
-  const all = results.map((r) => JSON.stringify(r.content) + JSON.stringify(r.structuredContent ?? '')).join('\n');
+  // Text as the client reads it (not JSON-escaped, where a name after "\n" would follow an "n").
+  const all = results.map((r) => [...r.content.map((c) => (c.type === 'text' ? c.text : JSON.stringify(c))), JSON.stringify(r.structuredContent ?? '')].join('\n')).join('\n');
+  const named = new Set(all.match(/(?<![\w-])web-\d+-\d+(?![\w-])/g) ?? []);
   let found = 0;
   const perNs = Math.ceil(PODS / NAMESPACES);
-  for (let n = 0; n < NAMESPACES; n++) for (let i = 0; i < perNs && n * perNs + i < PODS; i++) if (all.includes(`web-${n}-${i}`)) found++;
+  for (let n = 0; n < NAMESPACES; n++) for (let i = 0; i < perNs && n * perNs + i < PODS; i++) if (named.has(`web-${n}-${i}`)) found++;
   return found;
 }
 
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 
-async function measure(peer: Peer): Promise<string[]> {
+interface Measured {
+  row: string[];
+  /** Absent when the server failed or was unavailable. */
+  p50?: number;
+  bytes?: number;
+}
+
+async function measure(peer: Peer): Promise<Measured> {
   const client = new Client({ name: 'bench', version: '1' });
   try {
     await client.connect(peer.transport());
@@ -102,13 +114,40 @@ async function measure(peer: Peer): Promise<string[]> {
       last = await peer.listAll(client);
       times.push(performance.now() - t0);
     }
-    if (last.some((r) => r.isError)) return [peer.name, 'error', '', '', JSON.stringify(last[0]?.content).slice(0, 80)];
-    return [peer.name, `${percentile(times, 50).toFixed(0)} ms`, `${percentile(times, 95).toFixed(0)} ms`, String(textBytes(last)), `${podsNamed(last)}/${PODS}`];
+    if (last.some((r) => r.isError)) return { row: [peer.name, 'error', '', '', JSON.stringify(last[0]?.content).slice(0, 80)] };
+    const p50 = percentile(times, 50);
+    const bytes = textBytes(last);
+    return { row: [peer.name, `${p50.toFixed(0)} ms`, `${percentile(times, 95).toFixed(0)} ms`, String(bytes), `${podsNamed(last)}/${PODS}`], p50, bytes };
   } catch (e) {
-    return [peer.name, 'unavailable', '', '', (e as Error).message.replace(/\s+/g, ' ').slice(0, 240)];
+    return { row: [peer.name, 'unavailable', '', '', (e as Error).message.replace(/\s+/g, ' ').slice(0, 240)] };
   } finally {
     await client.close().catch(() => undefined);
   }
+}
+
+/** Every pod across namespaces through k8s_list, 1,000 a page, in the given view. */
+function listAllPods(view: 'auto' | 'rows') {
+  return async (c: Client): Promise<CallToolResult[]> => {
+    const pages: CallToolResult[] = [];
+    let token: string | undefined;
+    do {
+      const r = (await c.callTool({ name: 'k8s_list', arguments: { kind: 'pods', limit: 1000, view, ...(token ? { continue: token } : {}) } })) as CallToolResult;
+      pages.push(r);
+      token = (r.structuredContent as { continue?: string | null } | undefined)?.continue ?? undefined;
+    } while (token);
+    return pages;
+  };
+}
+
+/** The issue's goal for our default view: p50 at or below the fastest peer, bytes at most a third of the smaller peer. */
+function verdict(ours: Measured, peers: Measured[]): string {
+  const answered = peers.filter((p) => p.p50 !== undefined && p.bytes !== undefined);
+  if (ours.p50 === undefined || ours.bytes === undefined || !answered.length) return 'goal: cannot judge (a server failed)';
+  const fastest = Math.min(...answered.map((p) => p.p50!));
+  const budget = Math.floor(Math.min(...answered.map((p) => p.bytes!)) / 3);
+  const latency = ours.p50 <= fastest ? 'met' : 'missed';
+  const size = ours.bytes <= budget ? 'met' : 'missed';
+  return `goal: p50 ${ours.p50.toFixed(0)} ms vs fastest peer ${fastest.toFixed(0)} ms — ${latency}; bytes ${ours.bytes} vs budget ${budget} (a third of the smaller peer) — ${size}`;
 }
 
 async function main(): Promise<void> {
@@ -122,21 +161,12 @@ async function main(): Promise<void> {
     console.error(`seeding ${PODS} pods in ${NAMESPACES} namespaces …`);
     await seedPods(state.kubeconfig, state.kubectl);
     const env = { PATH: `${dirname(state.kubectl)}:${process.env.PATH ?? ''}`, HOME: process.env.HOME ?? '', KUBECONFIG: state.kubeconfig };
+    const ourServer = () => new StdioClientTransport({ command: process.execPath, args: [cli, 'mcp', 'kubernetes'], env: { ...env, K8S_EXPERTS_LOG_LEVEL: 'warn' }, stderr: 'ignore' });
+    const ours: Peer[] = [
+      { name: 'k8s-experts (k8s_list, default view: grouped)', transport: ourServer, listAll: listAllPods('auto') },
+      { name: 'k8s-experts (k8s_list, view: rows)', transport: ourServer, listAll: listAllPods('rows') },
+    ];
     const peers: Peer[] = [
-      {
-        name: 'k8s-experts (k8s_list)',
-        transport: () => new StdioClientTransport({ command: process.execPath, args: [cli, 'mcp', 'kubernetes'], env: { ...env, K8S_EXPERTS_LOG_LEVEL: 'warn' }, stderr: 'ignore' }),
-        listAll: async (c) => {
-          const pages: CallToolResult[] = [];
-          let token: string | undefined;
-          do {
-            const r = (await c.callTool({ name: 'k8s_list', arguments: { kind: 'pods', limit: 1000, ...(token ? { continue: token } : {}) } })) as CallToolResult;
-            pages.push(r);
-            token = (r.structuredContent as { continue?: string | null } | undefined)?.continue ?? undefined;
-          } while (token);
-          return pages;
-        },
-      },
       {
         name: 'kubernetes-mcp-server (pods_list)',
         transport: () =>
@@ -155,10 +185,13 @@ async function main(): Promise<void> {
         listAll: async (c) => [(await c.callTool({ name: 'kubectl_get', arguments: { resourceType: 'pods', allNamespaces: true, output: 'wide' } })) as CallToolResult],
       },
     ];
-    const rows: string[][] = [];
-    for (const peer of peers) rows.push(await measure(peer));
+    const ourResults: Measured[] = [];
+    for (const server of ours) ourResults.push(await measure(server));
+    const peerResults: Measured[] = [];
+    for (const peer of peers) peerResults.push(await measure(peer));
     console.log(`list all pods (${PODS}) across namespaces, ${RUNS} runs after a warm-up, stdio`);
-    console.log(renderTable(['Server', 'P50', 'P95', 'Bytes', 'Pods named (or the error)'], rows));
+    console.log(renderTable(['Server', 'P50', 'P95', 'Bytes', 'Pods named (or the error)'], [...ourResults, ...peerResults].map((m) => m.row)));
+    console.log(verdict(ourResults[0]!, peerResults));
   } finally {
     spawnSync(process.execPath, [cli, 'cluster', 'down'], { env: clusterEnv });
   }

@@ -5,7 +5,7 @@ import { kubeRequest } from '../../../shared/kube-http.js';
 import { registerPolicedTool } from '../../../shared/mcp/register.js';
 import { toolResult } from '../../../shared/mcp/result.js';
 import { type ClusterAccess, scrubSecretValues } from '../../../shared/cluster-access.js';
-import { type ServerTable, viewTable } from '../format.js';
+import { cutTable, GROUPED_VIEW_MIN_ROWS, type ServerTable, viewPage } from '../format.js';
 import { contextInput, kindInput, limitInput, namespaceInput, selectorInput } from '../../../shared/mcp/inputs.js';
 
 export const TABLE_ACCEPT = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json';
@@ -15,8 +15,13 @@ export const listOutput = {
   kind: z.string(),
   apiVersion: z.string(),
   namespace: z.string().nullable().describe('null when listing across all namespaces or for cluster-scoped kinds'),
-  columns: z.array(z.string()),
-  items: z.array(z.record(z.string(), cell)),
+  columns: z.array(z.string()).describe('the columns of items, or (view "grouped") the columns groups share: all but Name'),
+  view: z.enum(['rows', 'grouped']).describe('which of items (rows) or groups (grouped) this page carries'),
+  items: z.array(z.record(z.string(), cell)).optional().describe('view "rows" only: one object per row, keyed by column (NAME → name, RESTARTS → restarts)'),
+  groups: z
+    .array(z.object({ count: z.number().int(), names: z.array(z.string()) }).catchall(cell))
+    .optional()
+    .describe('view "grouped" only: rows that agree on every column but Name, one object each with the shared column values (keys as in items; a column named Count or Names becomes countColumn/namesColumn), count and names'),
   count: z.number().int(),
   remaining: z.number().int().nullable().describe('objects left after this page, when the server knows'),
   continue: z.string().nullable().describe('pass as `continue` for the next page'),
@@ -32,7 +37,7 @@ export function registerList(server: McpServer, access: ClusterAccess): void {
     {
       title: 'List Kubernetes objects',
       description:
-        'List objects of any kind (CRDs included) like `kubectl get`: the columns kubectl shows, in one namespace or across all. Filter with labelSelector/fieldSelector; page with limit/continue.',
+        `List objects of any kind (CRDs included) like \`kubectl get\`: the columns kubectl shows, in one namespace or across all. Filter with labelSelector/fieldSelector; page with limit/continue. Pages of more than ${GROUPED_VIEW_MIN_ROWS} objects come grouped: objects that agree on every column but NAME share one line with their COUNT and NAMES (structured: groups instead of items); view "rows" forces one line per object.`,
       inputSchema: {
         kind: kindInput,
         namespace: namespaceInput.optional().describe('Namespace; omit for all namespaces (or for cluster-scoped kinds)'),
@@ -41,6 +46,10 @@ export function registerList(server: McpServer, access: ClusterAccess): void {
         limit: limitInput(1000, 100).describe('Objects per page (1–1000, default 100)'),
         continue: z.string().max(4096).optional().describe('The continue token of the previous page'),
         wide: z.boolean().default(false).describe('All columns, like -o wide'),
+        view: z
+          .enum(['rows', 'grouped', 'auto'])
+          .default('auto')
+          .describe(`rows: one line per object (items); grouped: one line per set of objects that differ only by name (groups); auto (default): grouped when the page has more than ${GROUPED_VIEW_MIN_ROWS} objects and grouping at least halves its lines`),
         context: contextInput,
       },
       outputSchema: listOutput,
@@ -57,11 +66,15 @@ export function registerList(server: McpServer, access: ClusterAccess): void {
         query: { labelSelector: args.labelSelector, fieldSelector: args.fieldSelector, limit: args.limit, continue: args.continue, includeObject: 'Metadata' },
       });
       const table = response.json as ServerTable;
-      const view = viewTable(table, { wide: args.wide, withNamespace: resource.namespaced && !namespace });
+      const cut = cutTable(table, { wide: args.wide, withNamespace: resource.namespaced && !namespace });
+      const page = viewPage(cut, args.view);
+      const count = cut.rows.length;
       const remaining = table.metadata?.remainingItemCount ?? null;
       const next = table.metadata?.continue || null;
       const where = resource.namespaced ? (namespace ? ` in namespace ${namespace}` : ' in any namespace') : '';
-      let text = view.items.length ? view.text : `No ${resource.plural} found${where}.`;
+      // A model reading a grouped page should not mistake a line for one object.
+      const legend = page.view === 'grouped' ? `${count} ${resource.plural} in ${page.groups.length} lines: those that differ only by name share one (view "rows" lists one per line).\n` : '';
+      let text = count ? legend + page.text : `No ${resource.plural} found${where}.`;
       if (next) {
         const more = remaining !== null ? `${remaining} more` : 'More';
         text += `\n${more} — narrow with labelSelector or namespace, or call again with continue: "${next}"`;
@@ -72,9 +85,10 @@ export function registerList(server: McpServer, access: ClusterAccess): void {
         kind: resource.kind,
         apiVersion: resource.apiVersion,
         namespace: namespace ?? null,
-        columns: view.columns,
-        items: redactor.redactDeep(view.items),
-        count: view.items.length,
+        columns: page.columns,
+        view: page.view,
+        ...(page.view === 'rows' ? { items: redactor.redactDeep(page.items) } : { groups: redactor.redactDeep(page.groups) }),
+        count,
         remaining,
         continue: next,
       });
