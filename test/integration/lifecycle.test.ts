@@ -35,7 +35,7 @@ describe('cluster up / down lifecycle', () => {
     expect(status.running).toBe(true);
     expect(status.state.prometheusUrl).not.toBe(inject('prometheusUrl'));
     const pids: number[] = status.state.processes.map((p: { pid: number }) => p.pid);
-    expect(pids.length).toBe(7);
+    expect(pids.length).toBe(8); // control plane (5), kube-state-metrics, metrics-server, Prometheus
 
     const down = await runCli(['cluster', 'down'], env);
     expect(down.code).toBe(0);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds (once) the binaries the local cluster runs, from the Go module proxy, into a cache
 # outside the repository. Usage: build.sh <component>... | all | --list | --path <component>
-#   components: kubernetes etcd kwok helm kube-state-metrics
+#   components: kubernetes etcd kwok helm kube-state-metrics metrics-server
 # Each component lands in $K8S_EXPERTS_CACHE_DIR/<component>-<version>/ and is skipped when present.
 set -euo pipefail
 
@@ -11,7 +11,7 @@ source "$here/versions.env"
 cache="${K8S_EXPERTS_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/k8s-experts}"
 export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS="-buildvcs=false -trimpath"
 
-components=(kubernetes etcd kwok helm kube-state-metrics)
+components=(kubernetes etcd kwok helm kube-state-metrics metrics-server)
 
 version_of() {
   case "$1" in
@@ -20,6 +20,7 @@ version_of() {
     kwok) echo "$KWOK_VERSION" ;;
     helm) echo "$HELM_VERSION" ;;
     kube-state-metrics) echo "$KUBE_STATE_METRICS_VERSION" ;;
+    metrics-server) echo "$METRICS_SERVER_VERSION" ;;
     *) echo "unknown component '$1' (expected one of: ${components[*]})" >&2; exit 2 ;;
   esac
 }
@@ -90,6 +91,13 @@ build_kube_state_metrics() {
   build_in_wrapper kube-state-metrics "k8s.io/kube-state-metrics/v2@$KUBE_STATE_METRICS_VERSION" \
     k8s.io/kube-state-metrics/v2 "$1/kube-state-metrics" \
     "-X github.com/prometheus/common/version.Version=${KUBE_STATE_METRICS_VERSION#v}"
+}
+# No replace directives, but `go install` would ask the proxy for the version list: a wrapper.
+# Stamped like its Makefile does, so `metrics-server --version` (read by kwokctl) is the tag.
+build_metrics_server() {
+  build_in_wrapper metrics-server "sigs.k8s.io/metrics-server@$METRICS_SERVER_VERSION" \
+    sigs.k8s.io/metrics-server/cmd/metrics-server "$1/metrics-server" \
+    "-X k8s.io/client-go/pkg/version.gitVersion=$METRICS_SERVER_VERSION -X k8s.io/client-go/pkg/version.gitTreeState=clean"
 }
 
 build_one() {

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { stringify } from 'yaml';
 import type { Binaries, ClusterPaths } from './paths.js';
-import { CLUSTER_SOURCE_DIR, DEMO_DIR } from './paths.js';
+import { CLUSTER_SOURCE_DIR, DEMO_DIR, METRICS_SERVER_MANIFEST_DIR } from './paths.js';
 
 export interface ClusterPorts {
   apiServer: number;
@@ -14,6 +14,7 @@ export interface ClusterPorts {
   prometheus: number;
   kubeStateMetrics: number;
   kubeStateMetricsTelemetry: number;
+  metricsServer: number;
 }
 
 /** Preferred ports (the usual ones, shifted where a real cluster on this host would clash). */
@@ -27,6 +28,7 @@ export const PREFERRED_PORTS: ClusterPorts = {
   prometheus: 9090,
   kubeStateMetrics: 18080,
   kubeStateMetricsTelemetry: 18081,
+  metricsServer: 14443,
 };
 
 const KWOK_DIR = join(CLUSTER_SOURCE_DIR, 'kwok');
@@ -36,7 +38,7 @@ const KWOK_DIR = join(CLUSTER_SOURCE_DIR, 'kwok');
  * the Stages (defaults + failure simulations), and kwok's simulation kinds served as CRDs so
  * that logs and metrics rules can be added while the cluster runs.
  */
-export function renderKwokctlConfig(ports: ClusterPorts, bin: Binaries, kubernetesVersion: string): string {
+export function renderKwokctlConfig(ports: ClusterPorts, bin: Binaries, kubernetesVersion: string, pkiDir?: string): string {
   const kwokctl = {
     apiVersion: 'config.kwok.x-k8s.io/v1alpha1',
     kind: 'KwokctlConfiguration',
@@ -59,14 +61,44 @@ export function renderKwokctlConfig(ports: ClusterPorts, bin: Binaries, kubernet
       kubeAuthorization: true,
       kubeAdmission: true,
       enableCRDs: ['Metric', 'ClusterResourceUsage', 'ResourceUsage', 'Logs', 'ClusterLogs'],
+      // metrics-server as a host process on 127.0.0.1 (kwokctl starts and stops it with the rest),
+      // scraping kwok's simulated kubelet /metrics/resource of each node at 127.0.0.1:<kwok port>.
+      // The manifest is ours, not the release's URL (kwokctl would download it).
+      enableMetricsServer: true,
+      metricsServerBinary: bin.metricsServer,
+      metricsServerPort: ports.metricsServer,
+      metricsServerManifests: [METRICS_SERVER_MANIFEST_DIR],
     },
     componentsPatches: [
       // The binary runtime starts kwok with an empty --node-ip; pods then get no hostIP.
       { name: 'kwok-controller', extraArgs: [{ key: 'node-ip', value: '127.0.0.1', override: true }] },
+      ...(pkiDir ? [frontProxyPatch(pkiDir)] : []),
     ],
   };
   const stages = ['stages-default.yaml', 'stages-failures.yaml'].map((f) => readFileSync(join(KWOK_DIR, f), 'utf8'));
   return [stringify(kwokctl), ...stages].join('\n---\n');
+}
+
+/**
+ * kwokctl gives kube-apiserver a proxy client certificate (its admin certificate) but no
+ * request-header CA, so the aggregator could not tell metrics-server who is asking (and
+ * metrics-server logs a missing-CA error every few seconds). With these, it forwards the caller's
+ * identity the way a kubeadm cluster does and metrics-server authorizes that caller; only the
+ * admin certificate (CN kwok-admin) may assert an identity this way.
+ */
+function frontProxyPatch(pkiDir: string) {
+  // Appended (`override` only replaces a flag kwokctl already passes, and it passes none of these).
+  const arg = (key: string, value: string) => ({ key, value });
+  return {
+    name: 'kube-apiserver',
+    extraArgs: [
+      arg('requestheader-client-ca-file', join(pkiDir, 'ca.crt')),
+      arg('requestheader-allowed-names', 'kwok-admin'),
+      arg('requestheader-username-headers', 'X-Remote-User'),
+      arg('requestheader-group-headers', 'X-Remote-Group'),
+      arg('requestheader-extra-headers-prefix', 'X-Remote-Extra-'),
+    ],
+  };
 }
 
 /** kwok's Metric and ClusterResourceUsage objects, applied once the CRDs exist. */

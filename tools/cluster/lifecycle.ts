@@ -92,7 +92,7 @@ export async function stopCluster(paths: ClusterPaths, options: { keepLogsIn?: s
   const report: StopReport = { stopped: [], removed: [] };
 
   // Our own processes first (they talk to the API server), then the control plane in reverse.
-  const order = ['prometheus', 'kube-state-metrics', 'kwok-controller', 'kube-scheduler', 'kube-controller-manager', 'kube-apiserver', 'etcd'];
+  const order = ['prometheus', 'kube-state-metrics', 'metrics-server', 'kwok-controller', 'kube-scheduler', 'kube-controller-manager', 'kube-apiserver', 'etcd'];
   const sorted = [...known].sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
 
   if (options.keepLogsIn) {

@@ -10,6 +10,8 @@ export const CLUSTER_SOURCE_DIR = (() => {
 })();
 
 export const DEMO_DIR = join(CLUSTER_SOURCE_DIR, 'demo');
+/** The Service + APIService that kwokctl rewrites to point the aggregator at 127.0.0.1. */
+export const METRICS_SERVER_MANIFEST_DIR = join(CLUSTER_SOURCE_DIR, 'metrics-server');
 export const BUILD_SCRIPT = join(CLUSTER_SOURCE_DIR, 'build.sh');
 export const CLUSTER_NAME = 'k8s-experts-demo';
 
@@ -42,7 +44,7 @@ export function clusterPaths(env: NodeJS.ProcessEnv = process.env): ClusterPaths
   };
 }
 
-export const COMPONENTS = ['kubernetes', 'etcd', 'kwok', 'helm', 'kube-state-metrics'] as const;
+export const COMPONENTS = ['kubernetes', 'etcd', 'kwok', 'helm', 'kube-state-metrics', 'metrics-server'] as const;
 export type Component = (typeof COMPONENTS)[number];
 
 const VERSION_KEYS: Record<Component, string> = {
@@ -51,6 +53,7 @@ const VERSION_KEYS: Record<Component, string> = {
   kwok: 'KWOK_VERSION',
   helm: 'HELM_VERSION',
   'kube-state-metrics': 'KUBE_STATE_METRICS_VERSION',
+  'metrics-server': 'METRICS_SERVER_VERSION',
 };
 
 /** The pinned versions in tools/cluster/versions.env (shared with build.sh). */
@@ -89,6 +92,7 @@ export function binaries(paths: ClusterPaths, versions = pinnedVersions()) {
     kwokctl: join(componentDir(paths, 'kwok', versions), 'kwokctl'),
     helm: join(componentDir(paths, 'helm', versions), 'helm'),
     kubeStateMetrics: join(componentDir(paths, 'kube-state-metrics', versions), 'kube-state-metrics'),
+    metricsServer: join(componentDir(paths, 'metrics-server', versions), 'metrics-server'),
   };
 }
 export type Binaries = ReturnType<typeof binaries>;

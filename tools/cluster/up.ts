@@ -141,9 +141,9 @@ export async function clusterUp(paths: ClusterPaths, options: UpOptions = {}): P
   const tasks = new Listr<UpContext>(
     [
       {
-        title: `start the control plane (kube-apiserver ${versions.kubernetes}, etcd, controller-manager, scheduler, kwok) on 127.0.0.1:${ctx.ports.apiServer}`,
+        title: `start the control plane (kube-apiserver ${versions.kubernetes}, etcd, controller-manager, scheduler, kwok, metrics-server) on 127.0.0.1:${ctx.ports.apiServer}`,
         task: async (c) => {
-          writeFileSync(paths.kwokConfig, renderKwokctlConfig(c.ports, c.bin, versions.kubernetes));
+          writeFileSync(paths.kwokConfig, renderKwokctlConfig(c.ports, c.bin, versions.kubernetes, join(kwokClusterDir(paths), 'pki')));
           const env = kwokctlEnv(paths, c.bin);
           try {
             await run(
