@@ -131,6 +131,13 @@ describe('k8s_top against the demo cluster’s metrics API (metrics-server scrap
     expect(itemsOf(one)).toHaveLength(1);
     expect(textOf(one)).toMatch(/\d+ more — raise limit or narrow with namespace\/labelSelector/);
   });
+
+  it('a namespace without running pods: says what metrics-server reports, not just "nothing"', async () => {
+    const none = await call(client, 'k8s_top', { resource: 'pods', namespace: 'kube-public' });
+    expect(none.isError).toBeFalsy();
+    expect(itemsOf(none)).toEqual([]);
+    expect(textOf(none)).toBe('No pods metrics in namespace kube-public: metrics-server reports only running pods, each once it has scraped it twice (about 30 s after either starts).');
+  });
 });
 
 /**

@@ -88,7 +88,7 @@ export function registerTop(server: McpServer, access: ClusterAccess): void {
         shown.map((i) => [...(withNs ? [i.namespace] : []), i.name, `${Math.round(i.cpuCores * 1000)}m`, `${Math.round(i.memoryBytes / 1024 ** 2)}Mi`]),
       );
       const more = items.length - shown.length;
-      return toolResult(shown.length ? `${table}${more ? `\n${more} more — raise limit or narrow with namespace/labelSelector` : ''}` : `No ${args.resource} metrics.`, { items: shown, total: items.length });
+      return toolResult(shown.length ? `${table}${more ? `\n${more} more — raise limit or narrow with namespace/labelSelector` : ''}` : `No ${args.resource} metrics${args.resource === 'pods' && args.namespace ? ` in namespace ${args.namespace}` : ''}${args.labelSelector ? ` for ${args.labelSelector}` : ''}: metrics-server reports only ${args.resource === 'pods' ? 'running pods' : 'Ready nodes'}, each once it has scraped it twice (about 30 s after either starts).`, { items: shown, total: items.length });
     },
     scrubSecretValues(access),
   );
