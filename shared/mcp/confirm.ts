@@ -1,7 +1,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
-import { ElicitResultSchema, type ServerNotification, type ServerRequest } from '@modelcontextprotocol/sdk/types.js';
-import { UserError } from '../errors.js';
+import { type ElicitResult, ElicitResultSchema, type ServerNotification, type ServerRequest } from '@modelcontextprotocol/sdk/types.js';
+import { errorMessage, UserError } from '../errors.js';
 
 export type ToolExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
@@ -48,11 +48,17 @@ export function clientConfirmation(server: McpServer, extra: ToolExtra, required
         'preview the change with dryRun: true; run it from a client that supports elicitation; or, where another layer already approves writes, an operator sets mcp.confirmDestructive=false',
       );
     }
-    const result = await extra.sendRequest(
-      { method: 'elicitation/create', params: { mode: 'form', message: confirmationMessage(request), requestedSchema: CONFIRM_SCHEMA } },
-      ElicitResultSchema,
-      { timeout: CONFIRM_TIMEOUT_MS, signal: extra.signal },
-    );
+    let result: ElicitResult;
+    try {
+      result = await extra.sendRequest(
+        { method: 'elicitation/create', params: { mode: 'form', message: confirmationMessage(request), requestedSchema: CONFIRM_SCHEMA } },
+        ElicitResultSchema,
+        { timeout: CONFIRM_TIMEOUT_MS, signal: extra.signal },
+      );
+    } catch (e) {
+      // No answer (time-out, cancelled call) or a client that failed to ask is never a yes.
+      throw new UserError(`${request.action} was not confirmed: asking the client failed (${errorMessage(e)}); nothing was changed`, 'call again when someone can answer, or preview it with dryRun: true');
+    }
     if (result.action === 'accept' && result.content?.confirm === true) return;
     const how = result.action === 'accept' ? 'accepted without ticking confirm' : result.action === 'decline' ? 'declined' : 'cancelled';
     throw new UserError(`${request.action} was not confirmed (${how}); nothing was changed`);

@@ -312,6 +312,17 @@ describe('k8s_delete', () => {
     const declined = await call(declining.client, 'k8s_delete', { kind: 'deployment', name: 'web', namespace: NS });
     expect(declined.isError, textOf(declined)).toBe(true);
     expect(await exists(['deployment', 'web', '-n', NS])).toBe(true);
+    const failing: Elicitor = {
+      asked: [],
+      answer: () => {
+        throw new Error('the confirmation dialog crashed');
+      },
+    };
+    const broken = await kubernetesClient(inject('kubeconfig'), WRITES, failing);
+    const failed = await call(broken, 'k8s_delete', { kind: 'deployment', name: 'web', namespace: NS });
+    expect(textOf(failed)).toMatch(/was not confirmed: asking the client failed \(.*the confirmation dialog crashed\); nothing was changed/);
+    await broken.close();
+    expect(await exists(['deployment', 'web', '-n', NS])).toBe(true);
     const unticked = await writer('unticked');
     expect(textOf(await call(unticked.client, 'k8s_delete', { kind: 'deployment', name: 'web', namespace: NS }))).toContain('accepted without ticking confirm');
     await unticked.client.close();
