@@ -25,7 +25,7 @@ type ManifestTarget = Awaited<ReturnType<typeof manifestTarget>>;
 export type WriteOne = (target: ManifestTarget, body: ManifestObject, dryRun: boolean) => Promise<{ before: KubeObject | undefined; after: KubeObject }>;
 
 /** Counts actions for a summary line: "2 created, 1 configured". */
-export function tally(changes: ObjectChange[]): string {
+function tally(changes: ObjectChange[]): string {
   const counts = new Map<string, number>();
   for (const c of changes) counts.set(c.action, (counts.get(c.action) ?? 0) + 1);
   return [...counts].map(([action, n]) => `${n} ${action}`).join(', ');

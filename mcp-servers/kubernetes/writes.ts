@@ -115,7 +115,7 @@ export function withNamespace(object: ManifestObject, namespace: string | undefi
   return { ...object, metadata };
 }
 
-export const PATCH_TYPES = {
+const PATCH_TYPES = {
   merge: 'application/merge-patch+json',
   strategic: 'application/strategic-merge-patch+json',
   json: 'application/json-patch+json',

@@ -52,7 +52,7 @@ export function renderChangeReport(report: ChangeReport): string {
   return [head, ...(lines.length ? ['', ...lines] : []), ...(report.diff ? ['', report.diff] : [])].join('\n');
 }
 
-export function changeResult(report: ChangeReport): CallToolResult {
+function changeResult(report: ChangeReport): CallToolResult {
   return toolResult(renderChangeReport(report), { ...report });
 }
 

@@ -19,7 +19,7 @@ export type Confirm = (request: ConfirmRequest) => Promise<void>;
 const CONFIRM_TIMEOUT_MS = 5 * 60_000;
 const MAX_DETAILS_CHARS = 8_000;
 
-export const CONFIRM_SCHEMA = {
+const CONFIRM_SCHEMA = {
   type: 'object' as const,
   properties: {
     confirm: { type: 'boolean' as const, title: 'Run this change', description: 'Tick to run it; anything else cancels it and nothing changes', default: false },

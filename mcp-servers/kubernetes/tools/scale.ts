@@ -7,6 +7,7 @@ import { changeOutput, previewThenRun } from '../../../shared/mcp/change.js';
 import { kindInput, nameInput, namespaceInput } from '../../../shared/mcp/inputs.js';
 import { registerPolicedTool } from '../../../shared/mcp/register.js';
 import { changeOf, describeTarget, patchTarget, scrubbedDiff, writeInputs, writeTarget } from '../writes.js';
+import type { KubeObject } from './get.js';
 
 interface Scale {
   spec?: { replicas?: number };
@@ -35,9 +36,9 @@ export function registerScale(server: McpServer, access: ClusterAccess): void {
     },
     async (args, call) => {
       const target = await writeTarget(access, args);
-      let scale: Scale;
+      let scale: KubeObject & Scale;
       try {
-        scale = (await kubeRequest(target.client, { path: `${target.path}/scale` })).json as Scale;
+        scale = (await kubeRequest(target.client, { path: `${target.path}/scale` })).json as KubeObject & Scale;
       } catch (e) {
         if (e instanceof KubeApiError && e.status === 404 && /scale/.test(e.message)) throw new UserError(`${target.resource.plural} cannot be scaled (no scale subresource)`, 'scale a Deployment, StatefulSet or ReplicaSet');
         throw e;
@@ -53,8 +54,8 @@ export function registerScale(server: McpServer, access: ClusterAccess): void {
         confirm: call.confirm,
         needsConfirmation: () => to < from,
         execute: async (dryRun) => {
-          const after = (await patchTarget(target, { type: 'merge', body: { spec: { replicas: to } }, subresource: 'scale' }, dryRun)) as Scale & Parameters<typeof changeOf>[0];
-          const diff = await scrubbedDiff(access, target.client, target.namespace, `${describeTarget(target)} (scale)`, scale as Parameters<typeof changeOf>[0], after);
+          const after = await patchTarget(target, { type: 'merge', body: { spec: { replicas: to } }, subresource: 'scale' }, dryRun);
+          const diff = await scrubbedDiff(access, target.client, target.namespace, `${describeTarget(target)} (scale)`, scale, after);
           const effect = to < from ? `${from - to} pod${from - to === 1 ? '' : 's'} ${dryRun ? 'would be' : 'will be'} removed` : to > from ? `${to - from} pod${to - from === 1 ? '' : 's'} ${dryRun ? 'would be' : 'will be'} added` : 'no change';
           return {
             summary: `${describeTarget(target)}: replicas ${from} → ${to} (${effect}).`,
