@@ -81,6 +81,55 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    a2a: z
+      .object({
+        /** Address the agents' A2A servers and the /query endpoint bind to; loopback unless you mean otherwise. */
+        host: z.string().min(1).default('127.0.0.1'),
+        /** Bearer token every A2A endpoint requires when set (declared in the agent cards). */
+        token: z.string().min(16, 'use at least 16 characters').optional(),
+        /** Extra Host header values accepted besides the bind address (DNS-rebinding guard). */
+        allowedHosts: z.array(z.string().min(1)).default([]),
+        ports: z
+          .object({
+            router: z.number().int().min(0).max(65535).default(4100),
+            ops: z.number().int().min(0).max(65535).default(4101),
+            observability: z.number().int().min(0).max(65535).default(4102),
+            security: z.number().int().min(0).max(65535).default(4103),
+            dev: z.number().int().min(0).max(65535).default(4104),
+            admin: z.number().int().min(0).max(65535).default(4105),
+            guardian: z.number().int().min(0).max(65535).default(4106),
+            query: z.number().int().min(0).max(65535).default(8000),
+          })
+          .strict()
+          .prefault({}),
+        /** Peers the router reads cards from (base URLs); the local crew when empty. */
+        peers: z.array(httpUrl).default([]),
+        /** Tasks, approvals and audit in PostgreSQL instead of the SQLite file under dataDir. */
+        databaseUrl: z.url({ protocol: /^postgres(ql)?$/, error: 'expected a postgres:// or postgresql:// URL' }).optional(),
+        /** How long the router waits for a peer before answering with what it has. */
+        peerTimeoutMs: z.number().int().min(100).max(600_000).default(60_000),
+      })
+      .strict()
+      .prefault({}),
+    llm: z
+      .object({
+        /** none: the embedded engine only (no model). openai: any OpenAI-compatible endpoint. ollama: an Ollama server. */
+        provider: z.enum(['none', 'openai', 'ollama']).default('none'),
+        model: z.string().min(1).optional(),
+        /** The endpoint: https://api.openai.com/v1, http://127.0.0.1:11434, a local llama.cpp server… */
+        baseUrl: httpUrl.optional(),
+        apiKey: z.string().min(1).optional(),
+        /** One model call may take this long before it is retried or given up. */
+        timeoutMs: z.number().int().min(100).max(600_000).default(60_000),
+        /** Retries of a failed model call (time-out, 429, 5xx), with exponential back-off. */
+        retries: z.number().int().min(0).max(10).default(2),
+        /** Tool-calling rounds before the engine stops and answers with what it has. */
+        maxSteps: z.number().int().min(1).max(50).default(8),
+        /** A tool result is cut to this many characters before it reaches the model. */
+        maxToolResultChars: z.number().int().min(500).max(200_000).default(12_000),
+      })
+      .strict()
+      .prefault({}),
     /** Durable state (tasks, approvals, audit) lives here. */
     dataDir: z.string().min(1).default(join(homedir(), '.local', 'state', 'k8s-experts')),
   })
@@ -108,12 +157,21 @@ export const ENV_SETTINGS = {
   K8S_EXPERTS_MCP_DENY_TOOLS: 'mcp.denyTools',
   K8S_EXPERTS_MCP_DENIED_KINDS: 'mcp.deniedKinds',
   K8S_EXPERTS_MCP_PROTECTED_NAMESPACES: 'mcp.protectedNamespaces',
+  K8S_EXPERTS_A2A_HOST: 'a2a.host',
+  K8S_EXPERTS_A2A_TOKEN: 'a2a.token',
+  K8S_EXPERTS_A2A_PEERS: 'a2a.peers',
+  DATABASE_URL: 'a2a.databaseUrl',
+  K8S_EXPERTS_LLM_PROVIDER: 'llm.provider',
+  K8S_EXPERTS_LLM_MODEL: 'llm.model',
+  K8S_EXPERTS_LLM_BASE_URL: 'llm.baseUrl',
+  K8S_EXPERTS_LLM_API_KEY: 'llm.apiKey',
+  K8S_EXPERTS_LLM_TIMEOUT_MS: 'llm.timeoutMs',
 } as const;
 
-const NUMERIC_SETTINGS = new Set<string>(['kubernetes.timeoutMs']);
+const NUMERIC_SETTINGS = new Set<string>(['kubernetes.timeoutMs', 'llm.timeoutMs']);
 const BOOLEAN_SETTINGS = new Set<string>(['mcp.allowWrites', 'mcp.confirmDestructive']);
 /** Comma-separated in the environment. */
-const LIST_SETTINGS = new Set<string>(['mcp.allowedHosts', 'mcp.allowTools', 'mcp.denyTools', 'mcp.deniedKinds', 'mcp.protectedNamespaces']);
+const LIST_SETTINGS = new Set<string>(['mcp.allowedHosts', 'mcp.allowTools', 'mcp.denyTools', 'mcp.deniedKinds', 'mcp.protectedNamespaces', 'a2a.peers']);
 
 function envValue(setting: string, value: string): unknown {
   if (NUMERIC_SETTINGS.has(setting) && /^-?\d+$/.test(value)) return Number(value);
