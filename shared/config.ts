@@ -159,6 +159,7 @@ export const ENV_SETTINGS = {
   K8S_EXPERTS_MCP_PROTECTED_NAMESPACES: 'mcp.protectedNamespaces',
   K8S_EXPERTS_A2A_HOST: 'a2a.host',
   K8S_EXPERTS_A2A_TOKEN: 'a2a.token',
+  K8S_EXPERTS_A2A_ALLOWED_HOSTS: 'a2a.allowedHosts',
   K8S_EXPERTS_A2A_PEERS: 'a2a.peers',
   DATABASE_URL: 'a2a.databaseUrl',
   K8S_EXPERTS_LLM_PROVIDER: 'llm.provider',
@@ -171,7 +172,7 @@ export const ENV_SETTINGS = {
 const NUMERIC_SETTINGS = new Set<string>(['kubernetes.timeoutMs', 'llm.timeoutMs']);
 const BOOLEAN_SETTINGS = new Set<string>(['mcp.allowWrites', 'mcp.confirmDestructive']);
 /** Comma-separated in the environment. */
-const LIST_SETTINGS = new Set<string>(['mcp.allowedHosts', 'mcp.allowTools', 'mcp.denyTools', 'mcp.deniedKinds', 'mcp.protectedNamespaces', 'a2a.peers']);
+const LIST_SETTINGS = new Set<string>(['mcp.allowedHosts', 'mcp.allowTools', 'mcp.denyTools', 'mcp.deniedKinds', 'mcp.protectedNamespaces', 'a2a.peers', 'a2a.allowedHosts']);
 
 function envValue(setting: string, value: string): unknown {
   if (NUMERIC_SETTINGS.has(setting) && /^-?\d+$/.test(value)) return Number(value);
