@@ -10,8 +10,8 @@ export { toYaml } from '../../shared/yaml.js';
 
 /** A server-side Table (the format kubectl prints), as the API returns it. */
 export interface ServerTable {
-  columnDefinitions: Array<{ name: string; type: string; priority?: number }>;
-  rows: Array<{ cells: Cell[]; object?: { metadata?: { namespace?: string; name?: string } } }>;
+  columnDefinitions: Array<{ name: string; type: string; priority?: number }> | null;
+  rows: Array<{ cells: Cell[]; object?: { metadata?: { namespace?: string; name?: string } } }> | null;
   metadata?: { continue?: string; remainingItemCount?: number };
 }
 
@@ -48,7 +48,9 @@ export const GROUPED_VIEW_MIN_ROWS = 100;
 const GROUP_KEYS = new Set(['count', 'names']);
 
 /** A server Table cut to the columns kubectl shows (all of them with `wide`), NAMESPACE first when listing across namespaces. */
-export function cutTable(table: ServerTable, options: { wide: boolean; withNamespace: boolean }): TableCut {
+export function cutTable(served: ServerTable, options: { wide: boolean; withNamespace: boolean }): TableCut {
+  // Some kinds' empty Tables come back with `rows: null` (Roles in a namespace without any).
+  const table = { ...served, columnDefinitions: served.columnDefinitions ?? [], rows: served.rows ?? [] };
   const keep = table.columnDefinitions.map((c, i) => ({ ...c, i })).filter((c) => options.wide || (c.priority ?? 0) === 0);
   const columns = [...(options.withNamespace ? ['Namespace'] : []), ...keep.map((c) => c.name)];
   const rows = table.rows.map((row) => [...(options.withNamespace ? [row.object?.metadata?.namespace ?? null] : []), ...keep.map((c) => row.cells[c.i] ?? null)]);

@@ -16,7 +16,7 @@ const podName = async (namespace: string, app: string): Promise<string> => {
 describe('kubernetes MCP server: read tools on the demo cluster', () => {
   it('lists only read tools, each with an output schema and honest annotations', async () => {
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual(['k8s_api_resources', 'k8s_can_i', 'k8s_describe', 'k8s_events', 'k8s_get', 'k8s_list', 'k8s_logs', 'k8s_namespaces', 'k8s_nodes', 'k8s_rollout', 'k8s_top']);
+    expect(tools.map((t) => t.name).sort()).toEqual(['k8s_api_resources', 'k8s_can_i', 'k8s_describe', 'k8s_events', 'k8s_get', 'k8s_list', 'k8s_logs', 'k8s_namespaces', 'k8s_nodes', 'k8s_rollout', 'k8s_top', 'k8s_validate']);
     for (const tool of tools) {
       expect(tool.outputSchema, tool.name).toBeDefined();
       expect(tool.annotations?.readOnlyHint, tool.name).toBe(true);
@@ -50,6 +50,14 @@ describe('kubernetes MCP server: read tools on the demo cluster', () => {
     const second = await call(client, 'k8s_list', { kind: 'pods', limit: 5, continue: token });
     const firstNames = (first.structuredContent!.items as Array<{ name: string }>).map((i) => i.name);
     for (const item of second.structuredContent!.items as Array<{ name: string }>) expect(firstNames).not.toContain(item.name);
+  });
+
+  it('k8s_list: a kind whose empty Table has rows: null (Roles in a namespace without any)', async () => {
+    const roles = await call(client, 'k8s_list', { kind: 'roles', namespace: 'shop' });
+    expect(roles.isError, textOf(roles)).toBeFalsy();
+    expect(textOf(roles)).toBe('No roles found in namespace shop.');
+    const none = await call(client, 'k8s_list', { kind: 'clusterroles', labelSelector: 'no-such-label=x' });
+    expect(none.structuredContent!.count).toBe(0);
   });
 
   it('k8s_list: cluster-scoped kinds and an empty result', async () => {
