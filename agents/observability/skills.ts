@@ -1,0 +1,35 @@
+/** Which of the observability agent's skills a request asks for. Pure. */
+
+export const OBSERVABILITY_SKILLS = ['metrics-query', 'targets-and-alerts'] as const;
+export type ObservabilitySkill = (typeof OBSERVABILITY_SKILLS)[number];
+
+function isSkill(x: unknown): x is ObservabilitySkill {
+  return typeof x === 'string' && (OBSERVABILITY_SKILLS as readonly string[]).includes(x);
+}
+
+/** A data part `{ skill }` naming one of ours, when the caller (the router) picked it. */
+export function requestedSkill(data: unknown[]): ObservabilitySkill | undefined {
+  for (const d of data) {
+    if (d && typeof d === 'object' && !Array.isArray(d) && isSkill((d as { skill?: unknown }).skill)) return (d as { skill: ObservabilitySkill }).skill;
+  }
+  return undefined;
+}
+
+const TARGETS = /\b(targets?|scrap\w*|alerts?|alerting|firing|alertmanager|being monitored)\b/i;
+const METRICS = /\b(cpu|cores?|memory|mem|ram|usage|uses?|using|utili[sz]ation|consum\w*|metrics?|promql|restart\w*|most|top|heaviest|hungriest|load|bytes|working set)\b/i;
+
+/** The skill for a request: a data part `{ skill }` wins; then target/alert words; then metric words; else not ours (undefined). */
+export function pickSkill(text: string, data: unknown[]): ObservabilitySkill | undefined {
+  const requested = requestedSkill(data);
+  if (requested) return requested;
+  if (TARGETS.test(text)) return 'targets-and-alerts';
+  if (METRICS.test(text)) return 'metrics-query';
+  return undefined;
+}
+
+/** What a targets-and-alerts question asks about: targets, alerts or both. */
+export function targetsOrAlerts(text: string): { targets: boolean; alerts: boolean } {
+  const targets = /\b(targets?|scrap\w*|up|down|reach\w*|monitored|health\w*)\b/i.test(text);
+  const alerts = /\b(alerts?|alerting|firing|pending|alertmanager)\b/i.test(text);
+  return targets || alerts ? { targets, alerts } : { targets: true, alerts: true };
+}

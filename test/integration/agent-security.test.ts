@@ -1,0 +1,195 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Message, type Task, TaskState } from '@a2a-js/sdk';
+import { type Client as A2AClient, ClientFactory } from '@a2a-js/sdk/client';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createSecurityAgent } from '../../agents/security/index.js';
+import { TaskExecutor } from '../../shared/a2a/executor.js';
+import { messageText, taskResult, userMessage } from '../../shared/a2a/parts.js';
+import { type RunningAgent, serveAgent } from '../../shared/a2a/serve.js';
+import { loadConfig } from '../../shared/config.js';
+import { createLogger } from '../../shared/logger.js';
+import { call, kubernetesClient } from '../helpers/mcp.js';
+
+const logger = createLogger({ level: 'silent' });
+let kube: Client;
+let agent: RunningAgent;
+let client: A2AClient;
+
+beforeAll(async () => {
+  kube = await kubernetesClient(inject('kubeconfig'));
+  const dir = mkdtempSync(join(tmpdir(), 'k8sx-sec-'));
+  const config = loadConfig({ env: { K8S_EXPERTS_DATA_DIR: join(dir, 'data') }, cwd: dir });
+  const def = createSecurityAgent({ config, logger, mcp: { kubernetes: kube } });
+  expect(def.mcpServers).toEqual(['kubernetes']);
+  agent = await serveAgent({ agent: 'security', executor: new TaskExecutor(def.handler), config, logger, port: 0 });
+  client = await new ClientFactory().createFromUrl(agent.url);
+});
+
+afterAll(async () => {
+  await agent?.close();
+  await kube?.close();
+});
+
+function asTask(result: Message | Task): Task {
+  expect('status' in result, 'expected a Task').toBe(true);
+  return result as Task;
+}
+
+async function ask(text: string, data?: unknown): Promise<{ text: string; data: Record<string, unknown> }> {
+  const task = asTask(await client.sendMessage({ tenant: '', message: userMessage(text, data === undefined ? {} : { data }), configuration: undefined, metadata: undefined }));
+  expect(task.status?.state, messageText(task.status?.message)).toBe(TaskState.TASK_STATE_COMPLETED);
+  const result = taskResult(task);
+  expect(result).toBeDefined();
+  return { text: result!.text, data: result!.data as Record<string, unknown> };
+}
+
+interface FindingData {
+  severity: string;
+  check: string;
+  object: { kind: string; name: string; namespace?: string };
+  evidence: string;
+  fix: string;
+}
+
+const SECRET = 'hunter2-Sup3rS3cret';
+const MANIFEST = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: shop
+spec:
+  replicas: 1
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec:
+      containers:
+        - name: web
+          image: nginx:latest
+          securityContext:
+            privileged: true
+          env:
+            - name: DB_PASSWORD
+              value: "${SECRET}"
+            - name: DB_HOST
+              value: postgres
+`;
+
+describe('security agent over A2A on the demo cluster', () => {
+  it('serves its card with the skills of cards/security.json', async () => {
+    expect((await client.getAgentCard()).skills.map((s) => s.id)).toEqual(['posture-report', 'review-manifest']);
+  });
+
+  it('a posture report of the cluster: real findings from the demo workloads, namespaces and RBAC', async () => {
+    const { text, data } = await ask('Give me a security report of the cluster');
+    expect(data.skill).toBe('posture-report');
+    const findings = data.findings as FindingData[];
+    const of = (check: string) => findings.filter((f) => f.check === check);
+    // The demo workloads set no securityContext: runAsNonRoot findings, reported per workload.
+    const nonRoot = of('pss-run-as-non-root').map((f) => `${f.object.kind} ${f.object.namespace}/${f.object.name}`);
+    expect(nonRoot).toEqual(expect.arrayContaining(['Deployment shop/cart', 'StatefulSet shop/postgres', 'Deployment payments/payments-api', 'Deployment default/hello']));
+    expect(new Set(nonRoot).size).toBe(nonRoot.length);
+    // The CronJob has no pod now; its template is checked.
+    expect(nonRoot).toContain('CronJob data/nightly-report');
+    // Limits, compared with the live objects: cart has a memory limit but no CPU limit, catalog none, frontend both.
+    const limits = new Map(of('resource-limits').map((f) => [f.object.name, f]));
+    expect(limits.get('catalog')?.evidence).toContain('no cpu or memory limit');
+    expect(limits.get('catalog')?.severity).toBe('medium');
+    expect(limits.get('cart')?.evidence).toContain('no cpu limit');
+    expect(limits.get('cart')?.severity).toBe('low');
+    expect(limits.has('frontend')).toBe(false);
+    expect(limits.has('payments-gateway')).toBe(false);
+    // No NetworkPolicy anywhere in the demo: every non-system namespace is reported, kube-system is skipped.
+    const netpols = await call(kube, 'k8s_list', { kind: 'networkpolicies', view: 'rows' });
+    expect(netpols.structuredContent!.count).toBe(0);
+    expect(of('network-policy-missing').map((f) => f.object.name).sort()).toEqual(['data', 'default', 'payments', 'shop']);
+    // The built-in cluster-admin binding and its subject.
+    const admin = of('rbac-cluster-admin');
+    expect(admin.map((f) => f.object.name)).toContain('cluster-admin');
+    expect(admin.find((f) => f.object.name === 'cluster-admin')?.evidence).toContain('Group system:masters');
+    expect(findings.some((f) => f.object.namespace === 'kube-system')).toBe(false);
+    // Every finding carries severity, check, object, evidence and fix; the text is sorted by severity.
+    for (const f of findings) expect(f.evidence && f.fix && f.severity && f.check).toBeTruthy();
+    expect(text).toMatch(/^Security posture of the cluster: \d+ findings — /);
+    expect(text).toContain('[pss-run-as-non-root] Deployment shop/cart');
+    expect(text).toContain('kube-system');
+    expect(text.indexOf('MEDIUM')).toBeLessThan(text.indexOf('LOW'));
+  });
+
+  it('a posture report of one namespace, narrowed to the question', async () => {
+    const { text, data } = await ask('Which workloads run as root in the payments namespace?');
+    expect(data.scope).toEqual({ namespace: 'payments' });
+    const findings = data.findings as FindingData[];
+    expect(findings.length).toBeGreaterThan(0);
+    expect(new Set(findings.map((f) => f.object.namespace))).toEqual(new Set(['payments']));
+    expect(new Set(findings.map((f) => f.check))).toEqual(new Set(['pss-run-as-non-root']));
+    expect(text).toContain('payments/payments-gateway');
+  });
+
+  it('who has cluster-admin', async () => {
+    const { text, data } = await ask('Who has cluster-admin?');
+    const findings = data.findings as FindingData[];
+    expect(findings.every((f) => f.check === 'rbac-cluster-admin' || f.check === 'rbac-wildcard')).toBe(true);
+    expect(text).toContain('system:masters');
+  });
+
+  it('reviews a manifest: privileged, :latest and a DB_PASSWORD literal, without showing the value', async () => {
+    const { text, data } = await ask(`Review this deployment for security issues:\n\n${MANIFEST}`);
+    expect(data.skill).toBe('review-manifest');
+    const checks = (data.findings as FindingData[]).map((f) => f.check);
+    expect(checks).toEqual(expect.arrayContaining(['pss-privileged', 'image-tag', 'secret-env-literal', 'pss-run-as-non-root', 'resource-limits']));
+    const secret = (data.findings as FindingData[]).find((f) => f.check === 'secret-env-literal')!;
+    expect(secret.evidence).toContain('DB_PASSWORD');
+    expect(secret.evidence).not.toContain('DB_HOST');
+    expect(secret.severity).toBe('high');
+    expect((data.findings as FindingData[]).find((f) => f.check === 'pss-privileged')?.severity).toBe('critical');
+    expect(text).toContain('nginx:latest');
+    expect(text).toMatch(/Not safe to apply/);
+    expect(data.safe).toBe(false);
+    expect(text).not.toContain(SECRET);
+    expect(JSON.stringify(data)).not.toContain(SECRET);
+  });
+
+  it('a data part { skill } picks the skill; the manifest may come as a data part', async () => {
+    const { data } = await ask('check this please', { skill: 'review-manifest', manifest: MANIFEST });
+    expect(data.skill).toBe('review-manifest');
+    expect((data.findings as FindingData[]).map((f) => f.check)).toContain('pss-privileged');
+    expect(JSON.stringify(data)).not.toContain(SECRET);
+    // The same words without the data part are not a review.
+    const { data: report } = await ask('check the shop namespace', { skill: 'posture-report' });
+    expect(report.skill).toBe('posture-report');
+    expect(report.scope).toEqual({ namespace: 'shop' });
+  });
+
+  it('a review with no manifest asks for one', async () => {
+    const { text, data } = await ask('Is this manifest safe to apply?');
+    expect(data.skill).toBe('review-manifest');
+    expect(text).toMatch(/found no Kubernetes manifest/);
+  });
+
+  it('an unknown request gets an honest answer naming llm.provider', async () => {
+    const { text, data } = await ask('What is the weather in Paris?');
+    expect(data).toMatchObject({ skill: null, understood: false, llmProvider: 'none' });
+    expect(text).toMatch(/llm\.provider is none/);
+  });
+
+  it('streams progress for the multi-step posture report', async () => {
+    const states: string[] = [];
+    const progress: string[] = [];
+    for await (const event of client.sendMessageStream({ tenant: '', message: userMessage('How secure is the shop namespace?'), configuration: undefined, metadata: undefined })) {
+      const p = event.payload;
+      if (p?.$case === 'statusUpdate') {
+        states.push(TaskState[p.value.status?.state ?? 0] ?? '?');
+        const t = messageText(p.value.status?.message);
+        if (t) progress.push(t);
+      }
+      if (p?.$case === 'artifactUpdate') states.push('artifact');
+    }
+    expect(states.at(-1)).toBe('TASK_STATE_COMPLETED');
+    expect(states.at(-2)).toBe('artifact');
+    expect(progress).toEqual(expect.arrayContaining(['Reading namespace shop…', expect.stringMatching(/^Reading \d+ pods…$/), expect.stringMatching(/^Running checks on \d+ pods/)]));
+  });
+});
