@@ -1,0 +1,39 @@
+/** ops' task handler: picks the skill (the router's `{ skill }` data part wins), runs it, answers text + data. */
+import type { TaskHandler } from '../../shared/a2a/executor.js';
+import type { TaskResult } from '../../shared/a2a/parts.js';
+import type { Config } from '../../shared/config.js';
+import { errorMessage, isUserError } from '../../shared/errors.js';
+import type { Logger } from '../../shared/logger.js';
+import type { ToolBox } from '../../shared/reasoning/engine.js';
+import { Cluster } from './cluster.js';
+import { runConnectivity } from './connectivity-run.js';
+import { runDiagnose } from './diagnose-run.js';
+import { ClusterQuery } from './query.js';
+import { chooseOpsSkill, OPS_SKILLS, type OpsSkill, requestedSkill, unknownRequestedSkill } from './skills.js';
+
+export function opsHandler(tools: ToolBox, config: Config, logger: Logger): TaskHandler {
+  const query = new ClusterQuery(tools, config, logger);
+  return async (ctx) => {
+    const unknown = unknownRequestedSkill(ctx.data, OPS_SKILLS);
+    if (unknown) {
+      return { text: `ops has no skill "${unknown}"; its skills are ${OPS_SKILLS.join(', ')}.`, data: { error: 'unknown-skill', skill: unknown, skills: [...OPS_SKILLS] } };
+    }
+    const text = ctx.text.trim();
+    if (!text) return { text: `Ask ops a question about the cluster (its skills: ${OPS_SKILLS.join(', ')}).`, data: { error: 'empty-request', skills: [...OPS_SKILLS] } };
+    const requested = requestedSkill(ctx.data, OPS_SKILLS);
+    const skill: OpsSkill = requested ?? chooseOpsSkill(text);
+    logger.debug({ skill, requested: Boolean(requested) }, 'ops skill');
+    const progress = (t: string) => ctx.progress(t, { skill });
+    const cluster = new Cluster(tools, ctx.signal);
+    let result: TaskResult;
+    try {
+      result =
+        skill === 'diagnose-workload' ? await runDiagnose(cluster, text, progress) : skill === 'service-connectivity' ? await runConnectivity(cluster, text, progress) : await query.run(text, ctx.signal, progress);
+    } catch (e) {
+      // A tool's own refusal (RBAC, a missing object, an unreachable cluster) is an answer, not a crash.
+      if (!isUserError(e) || ctx.signal.aborted) throw e;
+      result = { text: `I could not finish ${skill}: ${errorMessage(e)}${e.fix ? ` (${e.fix})` : ''}.`, data: { error: errorMessage(e) } };
+    }
+    return { ...result, data: { ...(result.data as Record<string, unknown>), skill, chosenBy: requested ? 'caller' : 'agent' } };
+  };
+}

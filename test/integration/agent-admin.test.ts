@@ -1,0 +1,124 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Message, type Task, TaskState } from '@a2a-js/sdk';
+import { type Client as A2aClient, ClientFactory, ClientFactoryOptions, JsonRpcTransportFactory, RestTransportFactory } from '@a2a-js/sdk/client';
+import type { Client as McpClient } from '@modelcontextprotocol/sdk/client/index.js';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createAdminAgent } from '../../agents/admin/index.js';
+import { TaskExecutor } from '../../shared/a2a/executor.js';
+import { messageText, type TaskResult, taskResult, userMessage } from '../../shared/a2a/parts.js';
+import { type RunningAgent, serveAgent } from '../../shared/a2a/serve.js';
+import { loadConfig } from '../../shared/config.js';
+import { createLogger } from '../../shared/logger.js';
+import { kubernetesClient } from '../helpers/mcp.js';
+
+const logger = createLogger({ level: 'silent' });
+let mcp: McpClient;
+let agent: RunningAgent;
+let client: A2aClient;
+
+beforeAll(async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'k8sx-admin-'));
+  const config = loadConfig({ env: { K8S_EXPERTS_DATA_DIR: join(dir, 'data') }, cwd: dir });
+  mcp = await kubernetesClient(inject('kubeconfig'));
+  const def = createAdminAgent({ config, logger, mcp: { kubernetes: mcp } });
+  expect(def).toMatchObject({ name: 'admin', mcpServers: ['kubernetes'] });
+  agent = await serveAgent({ agent: 'admin', executor: new TaskExecutor(def.handler), config, logger, port: 0 });
+  const factory = new ClientFactory(ClientFactoryOptions.createFrom(ClientFactoryOptions.default, { transports: [new JsonRpcTransportFactory(), new RestTransportFactory()] }));
+  client = await factory.createFromUrl(agent.url);
+});
+afterAll(async () => {
+  await agent?.close();
+  await mcp?.close();
+});
+
+const send = (text: string, data?: unknown) => ({ tenant: '', message: userMessage(text, data === undefined ? {} : { data }), configuration: undefined, metadata: undefined });
+
+async function ask(text: string, data?: unknown): Promise<TaskResult & { data: Record<string, unknown> }> {
+  const reply: Message | Task = await client.sendMessage(send(text, data));
+  expect('status' in reply, 'expected a Task').toBe(true);
+  const task = reply as Task;
+  expect(task.status?.state, messageText(task.status?.message)).toBe(TaskState.TASK_STATE_COMPLETED);
+  return taskResult(task) as TaskResult & { data: Record<string, unknown> };
+}
+
+interface Finding {
+  check: string;
+  severity: string;
+  title: string;
+  objects: string[];
+  fix: string;
+}
+
+describe('admin agent over A2A on the demo cluster', () => {
+  it('serves its card with exactly the skills of cards/admin.json', async () => {
+    const card = (await (await fetch(`${agent.url}/.well-known/agent-card.json`, { headers: { 'A2A-Version': '1.0' } })).json()) as { skills: Array<{ id: string }> };
+    expect(card.skills.map((s) => s.id)).toEqual(['cluster-versions', 'node-health', 'upgrade-readiness']);
+  });
+
+  it('versions: the API server runs v1.34.4, every kubelet too, no skew', async () => {
+    const r = await ask('Which Kubernetes version runs the cluster?');
+    expect(r.data).toMatchObject({ skill: 'cluster-versions', chosenBy: 'agent', apiServer: 'v1.34.4', distinctKubeletVersions: ['v1.34.4'], skewOk: true });
+    expect((r.data.kubelets as unknown[]).length).toBe(3);
+    expect(r.text).toContain('v1.34.4');
+    expect(r.text).toMatch(/all 3 kubelets run v1\.34\.4/);
+  });
+
+  it('node health: 3 Ready, none cordoned, capacity and pods per node', async () => {
+    const r = await ask('Are all nodes healthy?');
+    expect(r.data).toMatchObject({ skill: 'node-health', ready: 3, total: 3, cordoned: [] });
+    const nodes = r.data.nodes as Array<{ name: string; ready: boolean; healthy: boolean; allocatable: Record<string, string>; pods: number }>;
+    expect(nodes.map((n) => n.name)).toEqual(['worker-1', 'worker-2', 'worker-3']);
+    expect(nodes.every((n) => n.ready && n.healthy && n.allocatable.cpu === '4')).toBe(true);
+    // Pods bound to a node (the Pending ml-trainer is on none): at least the 14 scheduled demo pods.
+    expect(nodes.reduce((s, n) => s + n.pods, 0)).toBeGreaterThanOrEqual(14);
+    expect(r.text).toMatch(/^3\/3 nodes Ready/);
+  });
+
+  it('upgrade readiness: a report to v1.35 with real findings from the demo', async () => {
+    const r = await ask('Is the cluster ready to upgrade?');
+    expect(r.data).toMatchObject({ skill: 'upgrade-readiness', current: 'v1.34.4', target: 'v1.35' });
+    const findings = r.data.findings as Finding[];
+    const single = findings.find((f) => f.check === 'single-replica');
+    expect(single?.severity).toBe('warning');
+    expect(single?.objects).toEqual(expect.arrayContaining(['deployment/shop/redis', 'deployment/payments/payments-api', 'statefulset/shop/postgres']));
+    expect(single?.objects).not.toContain('deployment/shop/cart');
+    const pending = findings.find((f) => f.check === 'pending-pods');
+    expect(pending?.objects.some((o) => o.startsWith('data/ml-trainer-'))).toBe(true);
+    // The demo's nodes are healthy, on one version, with no PDBs and no removed APIs.
+    expect(findings.filter((f) => f.severity === 'blocker')).toEqual([]);
+    expect(r.data.ready).toBe(true);
+    expect(r.text).toMatch(/No served API is removed in v1\.35/);
+    expect(r.text).toContain('[warning] single-replica workloads');
+  });
+
+  it('a { skill } data part picks the skill over the text; an unknown skill is named', async () => {
+    const r = await ask('tell me about the cluster', { skill: 'node-health' });
+    expect(r.data).toMatchObject({ skill: 'node-health', chosenBy: 'caller' });
+    const bad = await ask('tell me about the cluster', { skill: 'backup' });
+    expect(bad.data).toMatchObject({ error: 'unknown-skill', skill: 'backup' });
+  });
+
+  it('an unknown request gets an honest answer naming the LLM setting', async () => {
+    const r = await ask('Compose a haiku about etcd compaction');
+    expect(r.data).toMatchObject({ understood: false, llmProvider: 'none' });
+    expect(r.text).toContain('llm.provider');
+    expect(r.text).toContain('upgrade-readiness');
+  });
+
+  it('streams progress while it builds the upgrade report', async () => {
+    const states: string[] = [];
+    const progress: string[] = [];
+    for await (const event of client.sendMessageStream(send('What blocks an upgrade to the next Kubernetes version?'))) {
+      const p = event.payload;
+      if (p?.$case === 'statusUpdate') {
+        states.push(TaskState[p.value.status?.state ?? 0] ?? '');
+        const text = messageText(p.value.status?.message);
+        if (text) progress.push(text);
+      }
+    }
+    expect(states.at(-1)).toBe('TASK_STATE_COMPLETED');
+    expect(progress).toEqual(expect.arrayContaining(['Reading versions and nodes', 'Reading PodDisruptionBudgets, Deployments and StatefulSets', 'Reading pending pods and the APIs the server serves']));
+  });
+});
