@@ -23,6 +23,7 @@ import { registerNamespaces } from './tools/namespaces.js';
 import { registerNodes } from './tools/nodes.js';
 import { registerRollout } from './tools/rollout.js';
 import { registerTop } from './tools/top.js';
+import { registerValidate } from './tools/validate.js';
 
 export const SERVER_NAME = 'k8s-experts-kubernetes';
 
@@ -32,7 +33,7 @@ Write tools exist only when the operator enabled writes. Each runs a server-side
 /** Builds the kubernetes MCP server: one McpServer per client session, sharing the cluster access. */
 export function createKubernetesServer(access: ClusterAccess, version: string): McpServer {
   const server = new McpServer({ name: SERVER_NAME, version }, { instructions: INSTRUCTIONS, capabilities: { logging: {} } });
-  const readTools = [registerList, registerGet, registerDescribe, registerLogs, registerEvents, registerApiResources, registerNamespaces, registerNodes, registerCanI, registerRollout, registerTop];
+  const readTools = [registerList, registerGet, registerDescribe, registerLogs, registerEvents, registerApiResources, registerNamespaces, registerNodes, registerCanI, registerRollout, registerTop, registerValidate];
   // Registered only when the policy allows writes; checked again on every call.
   const writeTools = [registerApply, registerCreate, registerPatch, registerScale, registerRolloutRestart, registerRolloutUndo, registerLabel, registerAnnotate, registerDelete, registerCordon, registerUncordon, registerDrain];
   for (const register of [...readTools, ...writeTools]) register(server, access);

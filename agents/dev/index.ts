@@ -1,0 +1,66 @@
+/**
+ * The dev agent: manifests for what a person describes, validated by the API server with a
+ * server-side dry run (k8s_validate on the read-only kubernetes server) and fixed where the
+ * server rejects something fixable, and the kubectl commands for common tasks. Nothing is ever
+ * applied by this agent.
+ */
+import type { AgentContext, AgentDefinition, SkillRequest } from '../../shared/a2a/agent.js';
+import type { TaskResult } from '../../shared/a2a/parts.js';
+import type { TaskHandler } from '../../shared/a2a/executor.js';
+import { MASK } from '../../shared/redact.js';
+import { generateManifestSkill } from './generate-skill.js';
+import { kubectlCommandSkill } from './kubectl-skill.js';
+import { secretValuesIn } from './request.js';
+
+export const DEV_SKILLS = ['generate-manifest', 'kubectl-command'] as const;
+export type DevSkill = (typeof DEV_SKILLS)[number];
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The skill a request is for: the caller's `{ skill }` data part wins, else the wording decides. */
+export function chooseDevSkill(text: string, data: unknown[]): { skill: DevSkill } | { unknown: string } {
+  const asked = data.find((d): d is SkillRequest => isRecord(d) && typeof d.skill === 'string')?.skill;
+  if (asked !== undefined) return (DEV_SKILLS as readonly string[]).includes(asked) ? { skill: asked as DevSkill } : { unknown: asked };
+  const t = text.toLowerCase();
+  if (/\b(manifest|yaml|apiversion)\b/.test(t)) return { skill: 'generate-manifest' };
+  if (/\bkubectl\b|\bcommand\b|\bhow (do|can|would) i\b|\bhow to\b/.test(t)) return { skill: 'kubectl-command' };
+  if (/\b(scale|restart|logs?|describe|delete|remove)\b/.test(t) && !/\b(create|generate|write|make|new)\b/.test(t)) return { skill: 'kubectl-command' };
+  return { skill: 'generate-manifest' };
+}
+
+/** Replaces every occurrence of the given values in every string of a result. */
+export function scrubValues<T>(value: T, secrets: string[]): T {
+  if (secrets.length === 0) return value;
+  const sorted = [...secrets].sort((a, b) => b.length - a.length);
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return sorted.reduce((s, secret) => s.split(secret).join(MASK), v);
+    if (Array.isArray(v)) return v.map(walk);
+    if (isRecord(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [walk(k) as string, walk(x)]));
+    return v;
+  };
+  return walk(value) as T;
+}
+
+export function createDevAgent(ctx: AgentContext): AgentDefinition {
+  const log = ctx.logger.child({ agent: 'dev' });
+  const handler: TaskHandler = async (run) => {
+    const choice = chooseDevSkill(run.text, run.data);
+    if ('unknown' in choice) {
+      return {
+        text: `This agent has no skill "${choice.unknown}". Its skills: generate-manifest (validated manifests from a plain request) and kubectl-command (the kubectl command for a task).`,
+        data: { understood: false, error: `unknown skill ${choice.unknown}`, skills: [...DEV_SKILLS] },
+      };
+    }
+    const manifestField = run.data.find((d): d is { manifest: unknown } => isRecord(d) && 'manifest' in d)?.manifest;
+    const manifest = typeof manifestField === 'string' ? manifestField : undefined;
+    const client = ctx.mcp.kubernetes;
+    log.debug({ skill: choice.skill, taskId: run.taskId }, 'dev task');
+    const result: TaskResult =
+      choice.skill === 'generate-manifest'
+        ? await generateManifestSkill(client, run.text, manifest, run.progress, run.signal)
+        : await kubectlCommandSkill(client, run.text, run.progress, run.signal);
+    // Defence in depth: no value the request gave a secret may appear in the answer.
+    return scrubValues(result, secretValuesIn(run.text));
+  };
+  return { name: 'dev', mcpServers: ['kubernetes'], handler };
+}
