@@ -2,6 +2,8 @@
 import { Command, CommanderError } from 'commander';
 import { errorMessage, formatUserError, isUserError } from '../shared/errors.js';
 import { VERSION } from '../shared/version.js';
+import { registerAgentCommand } from './commands/agent.js';
+import { registerAskCommand } from './commands/ask.js';
 import { registerCheckCommand } from './commands/check.js';
 import { registerClusterCommands } from './commands/cluster.js';
 import { registerMcpCommand } from './commands/mcp.js';
@@ -17,6 +19,8 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerStartCommand(program);
+  registerAskCommand(program);
+  registerAgentCommand(program);
   registerCheckCommand(program);
   registerClusterCommands(program);
   registerMcpCommand(program);

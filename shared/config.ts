@@ -58,9 +58,11 @@ export const configSchema = z
         token: z.string().min(16, 'use at least 16 characters').optional(),
         ports: z
           .object({
-            kubernetes: z.number().int().min(1).max(65535).default(4201),
-            helm: z.number().int().min(1).max(65535).default(4202),
-            prometheus: z.number().int().min(1).max(65535).default(4203),
+            kubernetes: z.number().int().min(0).max(65535).default(4201),
+            helm: z.number().int().min(0).max(65535).default(4202),
+            prometheus: z.number().int().min(0).max(65535).default(4203),
+            /** The crew bridge (`k8s-experts mcp crew --http`). */
+            crew: z.number().int().min(0).max(65535).default(4204),
           })
           .strict()
           .prefault({}),
@@ -89,6 +91,7 @@ export const configSchema = z
         token: z.string().min(16, 'use at least 16 characters').optional(),
         /** Extra Host header values accepted besides the bind address (DNS-rebinding guard). */
         allowedHosts: z.array(z.string().min(1)).default([]),
+        /** 0 = any free port (a second crew, tests). */
         ports: z
           .object({
             router: z.number().int().min(0).max(65535).default(4100),

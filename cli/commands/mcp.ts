@@ -13,18 +13,32 @@ import { prometheusServerFactory } from '../../mcp-servers/prometheus/index.js';
 import { helmServerFactory } from '../../mcp-servers/helm/index.js';
 import { binaries, clusterPaths } from '../../tools/cluster/paths.js';
 import { readClusterState } from '../../tools/cluster/state.js';
+import { createCrewMcpServer } from '../../agents/router/mcp-bridge.js';
+import { PeerClient } from '../../agents/router/peer-client.js';
+import { PeerDirectory } from '../../agents/router/peers.js';
+import { SPECIALISTS } from '../../shared/a2a/agent.js';
 import { configFromCommand } from '../options.js';
 
 type ServerFactory = (config: Config, logger: Logger, version: string) => () => McpServer;
 
 const SERVERS: Record<string, { factory: ServerFactory; port: (c: Config) => number }> = {
   kubernetes: { factory: kubernetesServerFactory, port: (c) => c.mcp.ports.kubernetes },
+  // The whole crew through the router of a running `k8s-experts start` (list_agents, ask).
+  crew: { factory: crewServerFactory, port: (c) => c.mcp.ports.crew },
   prometheus: { factory: (c, l, v) => prometheusServerFactory(withDemoPrometheus(c, l), l, v), port: (c) => c.mcp.ports.prometheus },
   helm: { factory: (c, l, v) => helmServerFactory(c, l, v, helmBinary(c)), port: (c) => c.mcp.ports.helm },
 };
 
+/** The crew bridge: the local crew's specialists (by their configured ports) plus a2a.peers, asked through the router. */
+function crewServerFactory(config: Config, logger: Logger, version: string): () => McpServer {
+  const client = new PeerClient(config.a2a.token);
+  const local = SPECIALISTS.map((agent) => ({ agent, url: `http://127.0.0.1:${config.a2a.ports[agent]}` }));
+  const directory = new PeerDirectory(client, async () => [...local, ...config.a2a.peers.map((url) => ({ url }))], logger);
+  return () => createCrewMcpServer({ client, directory, routerUrl: `http://127.0.0.1:${config.a2a.ports.router}`, timeoutMs: config.a2a.peerTimeoutMs }, version);
+}
+
 /** The configured helm, else one on PATH, else the one built for the demo cluster. */
-function helmBinary(config: Config): string {
+export function helmBinary(config: Config): string {
   if (config.helm.binary) return config.helm.binary;
   const onPath = (process.env.PATH ?? '').split(delimiter).some((dir) => dir && existsSync(join(dir, 'helm')));
   if (onPath) return 'helm';
@@ -33,7 +47,7 @@ function helmBinary(config: Config): string {
 }
 
 /** With no Prometheus configured, the running demo cluster's is the obvious one to use. */
-function withDemoPrometheus(config: Config, logger: Logger): Config {
+export function withDemoPrometheus(config: Config, logger: Logger): Config {
   if (config.prometheus.url) return config;
   const demo = readClusterState(clusterPaths());
   if (!demo) return config;

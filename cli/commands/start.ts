@@ -1,35 +1,51 @@
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { checkConnection, createKubeClient, findKubeconfig } from '../../shared/kube.js';
+import { createLogger } from '../../shared/logger.js';
+import { renderTable } from '../../shared/table.js';
 import { clusterPaths } from '../../tools/cluster/paths.js';
-import { clusterStatus, formatClusterStatus } from '../../tools/cluster/status.js';
 import { clusterUp } from '../../tools/cluster/up.js';
+import { startCrew } from '../crew.js';
+import { SPECIALIST_FACTORIES } from '../specialists.js';
 import { configFromCommand } from '../options.js';
-import { howToLook } from './cluster.js';
 
 /**
- * `k8s-experts start`: the main job. Until the agents land it makes sure there is a cluster to
- * work on — the configured one, or the local demo cluster when none is configured — and says
- * how to look at it.
+ * `k8s-experts start`: the main job. The configured cluster, or the local demo cluster when none
+ * is configured (brought up if needed); then the MCP servers, every specialist, the router and
+ * /query, until Ctrl-C.
  */
 export function registerStartCommand(program: Command): void {
   program
     .command('start')
-    .description('start k8s-experts on the configured cluster, or on the local demo cluster when none is configured')
+    .description('start the crew (MCP servers, agents, router, /query) on the configured cluster, or on the local demo cluster when none is configured')
     .action(async (_opts: unknown, command: Command) => {
-      const config = configFromCommand(command);
+      let config = configFromCommand(command);
       if (!findKubeconfig(config.kubernetes.kubeconfig)) {
         console.log('No cluster is configured (no KUBECONFIG, no ~/.kube/config): using the local demo cluster.');
-        const paths = clusterPaths();
-        const { state, reused, seconds } = await clusterUp(paths);
+        const { state, reused, seconds } = await clusterUp(clusterPaths());
         console.log(reused ? 'The demo cluster was already up.' : `The demo cluster came up in ${seconds} s.`);
-        console.log(formatClusterStatus(await clusterStatus(paths), paths));
-        console.log('');
-        console.log(howToLook(state.kubeconfig, state.kubectl, state.prometheusUrl));
-        return;
+        config = { ...config, kubernetes: { ...config.kubernetes, kubeconfig: state.kubeconfig } };
       }
       const client = createKubeClient(config.kubernetes);
       const version = await checkConnection(client);
-      console.log(`Using context "${client.context}" at ${client.server} (Kubernetes ${version.gitVersion}), from ${client.source}.`);
-      console.log('The agents arrive with the next releases; `k8s-experts check` shows what they will see.');
+      console.log(`Cluster: context "${client.context}" at ${client.server} (Kubernetes ${version.gitVersion}).`);
+      // The seeds' agent.log: every query, tool call and answer, as JSON lines.
+      const logFile = config.log.file ?? resolve('agent.log');
+      const logger = createLogger({ level: config.log.level === 'silent' ? 'info' : config.log.level, console: 'none', file: logFile, name: 'k8s-experts' });
+      const crew = await startCrew({ config, logger, specialists: SPECIALIST_FACTORIES });
+      console.log('');
+      console.log(renderTable(['Name', 'Protocol', 'URL'], crew.endpoints.map((e) => [e.name, e.kind, e.url])));
+      console.log('');
+      console.log(`Log: ${logFile}`);
+      console.log('Try:');
+      console.log('  k8s-experts ask "How many pods are in the default namespace?"');
+      console.log(`  curl -s -X POST ${crew.endpoints.find((e) => e.name === 'query')?.url} -H 'content-type: application/json' -d '{"query": "What is the status of the pod named redis?"}'`);
+      console.log('Stop: Ctrl-C');
+      await new Promise<void>((done) => {
+        process.once('SIGINT', () => done());
+        process.once('SIGTERM', () => done());
+      });
+      console.log('stopping …');
+      await crew.close();
     });
 }

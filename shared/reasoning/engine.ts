@@ -47,6 +47,7 @@ export interface ReasoningAnswer {
 }
 
 export interface ReasoningEngine {
-  readonly name: 'embedded' | 'llm';
+  /** embedded, llm, or what answers through other engines (the router: its crew). */
+  readonly name: string;
   answer(request: ReasoningRequest): Promise<ReasoningAnswer>;
 }

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const REPO_ROOT = join(import.meta.dirname, '..', '..');
@@ -49,5 +49,42 @@ export function startHttpServer(server: string, env: Record<string, string>): Pr
     });
     proc.on('exit', (code) => reject(new Error(`${server} server exited with ${code}`)));
     setTimeout(() => reject(new Error(`${server} server printed no URL: ${out}`)), 20_000);
+  });
+}
+
+/** A config file that puts every server of the crew on a free port, and its state in a temp dir. */
+export function anyPortConfig(dir: string): string {
+  const file = join(dir, 'k8s-experts.yaml');
+  const zero = (names: string[]) => Object.fromEntries(names.map((n) => [n, 0]));
+  writeFileSync(
+    file,
+    JSON.stringify({
+      mcp: { ports: zero(['kubernetes', 'helm', 'prometheus']) },
+      a2a: { ports: zero(['router', 'ops', 'observability', 'security', 'dev', 'admin', 'guardian', 'query']) },
+      dataDir: join(dir, 'state'),
+      log: { file: join(dir, 'agent.log') },
+    }),
+  );
+  return file;
+}
+
+/** `k8s-experts start` as a user runs it; resolves once it prints where everything listens. */
+export function startCrewProcess(args: string[], env: Record<string, string>): Promise<{ proc: ChildProcess; stdout: () => string; url: (name: string) => string }> {
+  const proc = spawn(process.execPath, [CLI, ...args, 'start'], { env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  const url = (name: string) => {
+    const m = new RegExp(`^${name}\\s+\\S+\\s+(http://\\S+)$`, 'm').exec(out);
+    if (!m) throw new Error(`no URL for ${name} in:\n${out}`);
+    return m[1]!;
+  };
+  return new Promise((resolve, reject) => {
+    proc.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('Stop: Ctrl-C')) resolve({ proc, stdout: () => out, url });
+    });
+    proc.on('exit', (code) => reject(new Error(`start exited with ${code}:\n${out}\n${err}`)));
+    setTimeout(() => reject(new Error(`start printed no endpoints in 180 s:\n${out}\n${err}`)), 180_000);
   });
 }

@@ -14,7 +14,9 @@ describe('compose.yaml', () => {
       throw e;
     });
     const config = parse(stdout) as { services: Record<string, { image: string; command: string[]; volumes: Array<{ source: string } | string> }> };
-    expect(Object.keys(config.services)).toContain('check');
+    expect(Object.keys(config.services).sort()).toEqual(['admin', 'check', 'dev', 'guardian', 'mcp-helm', 'mcp-kubernetes', 'mcp-prometheus', 'observability', 'ops', 'router', 'security']);
+    expect(config.services.router?.command).toEqual(['agent', 'router']);
+    expect(config.services['mcp-kubernetes']?.command).toEqual(['mcp', 'kubernetes', '--http']);
     for (const service of Object.values(config.services)) expect(service.image).toBe('k8s-experts:local');
     expect(JSON.stringify(config.services.check?.volumes)).toContain('/tmp/kubeconfig');
   });
