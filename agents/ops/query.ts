@@ -55,7 +55,8 @@ export class ClusterQuery {
       else if (e.kind === 'model-call') progress(`asking the model (step ${e.step})`);
       else if (e.kind === 'note') progress(e.text);
     };
-    const eventsAsk = parseEventsAsk(text, await cluster.namespaces());
+    // Only a question about events needs the namespace list (k8s_namespaces counts every pod).
+    const eventsAsk = /\b(events?|warnings?)\b/i.test(text) ? parseEventsAsk(text, await cluster.namespaces()) : undefined;
     if (eventsAsk) {
       progress(`calling k8s_events${eventsAsk.namespace ? ` in ${eventsAsk.namespace}` : ''}`);
       const events = await cluster.events({ ...(eventsAsk.namespace ? { namespace: eventsAsk.namespace } : {}), ...(eventsAsk.warningsOnly ? { type: 'Warning' } : {}), limit: 20 });
