@@ -23,10 +23,10 @@ type ServerFactory = (config: Config, logger: Logger, version: string) => () => 
 
 const SERVERS: Record<string, { factory: ServerFactory; port: (c: Config) => number }> = {
   kubernetes: { factory: kubernetesServerFactory, port: (c) => c.mcp.ports.kubernetes },
-  // The whole crew through the router of a running `k8s-experts start` (list_agents, ask).
-  crew: { factory: crewServerFactory, port: (c) => c.mcp.ports.crew },
   prometheus: { factory: (c, l, v) => prometheusServerFactory(withDemoPrometheus(c, l), l, v), port: (c) => c.mcp.ports.prometheus },
   helm: { factory: (c, l, v) => helmServerFactory(c, l, v, helmBinary(c)), port: (c) => c.mcp.ports.helm },
+  // The whole crew through the router of a running `k8s-experts start` (list_agents, ask).
+  crew: { factory: crewServerFactory, port: (c) => c.mcp.ports.crew },
 };
 
 /** The crew bridge: the local crew's specialists (by their configured ports) plus a2a.peers, asked through the router. */

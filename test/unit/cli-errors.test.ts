@@ -65,7 +65,7 @@ describe('the CLI on bad input: one clear message, non-zero exit, no stack', () 
     const unknown = await runCli(['mcp', 'kubectl'], cleanEnv({ HOME: home() }));
     expect(unknown.code).not.toBe(0);
     expect(unknown.stderr).toContain('unknown MCP server "kubectl"');
-    expect(unknown.stderr).toContain('choose one of: kubernetes, prometheus, helm');
+    expect(unknown.stderr).toContain('choose one of: kubernetes, prometheus, helm, crew');
     const open = await runCli(['mcp', 'kubernetes', '--http', '--host', '0.0.0.0'], cleanEnv({ HOME: home() }));
     expect(open.code).not.toBe(0);
     expect(open.stderr).toContain('without authentication');
