@@ -1,16 +1,16 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Message, type Task, TaskState } from '@a2a-js/sdk';
-import { type Client as A2aClient, ClientFactory, ClientFactoryOptions, JsonRpcTransportFactory, RestTransportFactory } from '@a2a-js/sdk/client';
+import { TaskState } from '@a2a-js/sdk';
+import { type Client as A2aClient } from '@a2a-js/sdk/client';
 import type { Client as McpClient } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createAdminAgent } from '../../agents/admin/index.js';
-import { TaskExecutor } from '../../shared/a2a/executor.js';
-import { messageText, type TaskResult, taskResult, userMessage } from '../../shared/a2a/parts.js';
-import { type RunningAgent, serveAgent } from '../../shared/a2a/serve.js';
+import { messageText } from '../../shared/a2a/parts.js';
+import { type RunningAgent } from '../../shared/a2a/serve.js';
 import { loadConfig } from '../../shared/config.js';
 import { createLogger } from '../../shared/logger.js';
+import { askCompleted, sendRequest, serveForTest } from '../helpers/a2a.js';
 import { kubernetesClient } from '../helpers/mcp.js';
 
 const logger = createLogger({ level: 'silent' });
@@ -24,24 +24,14 @@ beforeAll(async () => {
   mcp = await kubernetesClient(inject('kubeconfig'));
   const def = createAdminAgent({ config, logger, mcp: { kubernetes: mcp } });
   expect(def).toMatchObject({ name: 'admin', mcpServers: ['kubernetes'] });
-  agent = await serveAgent({ agent: 'admin', executor: new TaskExecutor(def.handler), config, logger, port: 0 });
-  const factory = new ClientFactory(ClientFactoryOptions.createFrom(ClientFactoryOptions.default, { transports: [new JsonRpcTransportFactory(), new RestTransportFactory()] }));
-  client = await factory.createFromUrl(agent.url);
+  ({ agent, client } = await serveForTest(def, config, logger));
 });
 afterAll(async () => {
   await agent?.close();
   await mcp?.close();
 });
 
-const send = (text: string, data?: unknown) => ({ tenant: '', message: userMessage(text, data === undefined ? {} : { data }), configuration: undefined, metadata: undefined });
-
-async function ask(text: string, data?: unknown): Promise<TaskResult & { data: Record<string, unknown> }> {
-  const reply: Message | Task = await client.sendMessage(send(text, data));
-  expect('status' in reply, 'expected a Task').toBe(true);
-  const task = reply as Task;
-  expect(task.status?.state, messageText(task.status?.message)).toBe(TaskState.TASK_STATE_COMPLETED);
-  return taskResult(task) as TaskResult & { data: Record<string, unknown> };
-}
+const ask = (text: string, data?: unknown) => askCompleted(client, text, data);
 
 interface Finding {
   check: string;
@@ -110,7 +100,7 @@ describe('admin agent over A2A on the demo cluster', () => {
   it('streams progress while it builds the upgrade report', async () => {
     const states: string[] = [];
     const progress: string[] = [];
-    for await (const event of client.sendMessageStream(send('What blocks an upgrade to the next Kubernetes version?'))) {
+    for await (const event of client.sendMessageStream(sendRequest('What blocks an upgrade to the next Kubernetes version?'))) {
       const p = event.payload;
       if (p?.$case === 'statusUpdate') {
         states.push(TaskState[p.value.status?.state ?? 0] ?? '');

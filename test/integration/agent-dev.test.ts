@@ -1,18 +1,18 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Message, type Task, TaskState } from '@a2a-js/sdk';
-import { type Client as A2AClient, ClientFactory } from '@a2a-js/sdk/client';
+import { TaskState } from '@a2a-js/sdk';
+import { type Client as A2AClient } from '@a2a-js/sdk/client';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parse } from 'yaml';
 import { createDevAgent } from '../../agents/dev/index.js';
-import { TaskExecutor } from '../../shared/a2a/executor.js';
-import { messageText, taskResult, userMessage } from '../../shared/a2a/parts.js';
-import { type RunningAgent, serveAgent } from '../../shared/a2a/serve.js';
+import { messageText } from '../../shared/a2a/parts.js';
+import { type RunningAgent } from '../../shared/a2a/serve.js';
 import { loadConfig } from '../../shared/config.js';
 import { createLogger } from '../../shared/logger.js';
 import { kubectl } from '../../tools/cluster/exec.js';
+import { askCompleted, sendRequest, serveForTest } from '../helpers/a2a.js';
 import { kubernetesClient } from '../helpers/mcp.js';
 
 const k = (args: string[]) => kubectl(inject('kubectl'), inject('kubeconfig'), args);
@@ -30,8 +30,7 @@ beforeAll(async () => {
   mcp = await kubernetesClient(inject('kubeconfig'));
   const def = createDevAgent({ config, logger, mcp: { kubernetes: mcp } });
   expect(def.mcpServers).toEqual(['kubernetes']);
-  agent = await serveAgent({ agent: 'dev', executor: new TaskExecutor(def.handler), config, logger, port: 0 });
-  a2a = await new ClientFactory().createFromUrl(agent.url);
+  ({ agent, client: a2a } = await serveForTest(def, config, logger));
 });
 
 afterAll(async () => {
@@ -46,12 +45,8 @@ interface Answer {
 }
 
 async function ask(text: string, data?: unknown): Promise<Answer> {
-  const result: Message | Task = await a2a.sendMessage({ tenant: '', message: userMessage(text, data !== undefined ? { data } : {}), configuration: undefined, metadata: undefined });
-  expect('status' in result).toBe(true);
-  const task = result as Task;
-  const answer = taskResult(task);
-  expect(answer, `task ended without an artifact: ${JSON.stringify(task.status)}`).toBeDefined();
-  return { text: answer!.text, data: answer!.data as Record<string, unknown>, raw: JSON.stringify(task.artifacts) };
+  const { text: answer, data: facts, task } = await askCompleted(a2a, text, data);
+  return { text: answer, data: facts, raw: JSON.stringify(task.artifacts) };
 }
 
 type Manifest = { kind: string; apiVersion: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; spec?: Record<string, unknown>; stringData?: Record<string, string> };
@@ -196,7 +191,7 @@ describe('dev agent: objects that exist already', () => {
 describe('dev agent: streaming', () => {
   it('streams its plan, each validation and each fix as progress, then the answer', async () => {
     const seen: string[] = [];
-    for await (const event of a2a.sendMessageStream({ tenant: '', message: userMessage('Create a deployment of redis named Cache_1 with a service'), configuration: undefined, metadata: undefined })) {
+    for await (const event of a2a.sendMessageStream(sendRequest('Create a deployment of redis named Cache_1 with a service'))) {
       const p = event.payload;
       if (p?.$case === 'statusUpdate') {
         const state = TaskState[p.value.status?.state ?? 0] ?? 'unknown';

@@ -1,18 +1,16 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Message, Task } from '@a2a-js/sdk';
-import { type Client as A2AClient, ClientFactory } from '@a2a-js/sdk/client';
+import { type Client as A2AClient } from '@a2a-js/sdk/client';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { stringify } from 'yaml';
 import { createGuardianAgent } from '../../agents/guardian/index.js';
-import { TaskExecutor } from '../../shared/a2a/executor.js';
-import { taskResult, userMessage } from '../../shared/a2a/parts.js';
-import { type RunningAgent, serveAgent } from '../../shared/a2a/serve.js';
+import { type RunningAgent } from '../../shared/a2a/serve.js';
 import { loadConfig } from '../../shared/config.js';
 import { createLogger } from '../../shared/logger.js';
 import { kubectl } from '../../tools/cluster/exec.js';
+import { askCompleted, serveForTest } from '../helpers/a2a.js';
 import { kubernetesClient } from '../helpers/mcp.js';
 
 const k = (args: string[]) => kubectl(inject('kubectl'), inject('kubeconfig'), args);
@@ -28,8 +26,7 @@ beforeAll(async () => {
   const logger = createLogger({ level: 'silent' });
   mcp = await kubernetesClient(inject('kubeconfig'));
   const def = createGuardianAgent({ config, logger, mcp: { kubernetes: mcp } });
-  agent = await serveAgent({ agent: 'guardian', executor: new TaskExecutor(def.handler), config, logger, port: 0 });
-  a2a = await new ClientFactory().createFromUrl(agent.url);
+  ({ agent, client: a2a } = await serveForTest(def, config, logger));
 });
 
 afterAll(async () => {
@@ -46,11 +43,8 @@ interface Verdict {
 }
 
 async function ask(text: string, data?: unknown): Promise<Verdict> {
-  const result: Message | Task = await a2a.sendMessage({ tenant: '', message: userMessage(text, data !== undefined ? { data } : {}), configuration: undefined, metadata: undefined });
-  expect('status' in result).toBe(true);
-  const answer = taskResult(result as Task)!;
-  const d = answer.data as Record<string, unknown>;
-  return { text: answer.text, verdict: d.verdict as string | null, reasons: (d.reasons as string[]) ?? [], rules: (d.rules as string[]) ?? [], data: d };
+  const { text: answer, data: d } = await askCompleted(a2a, text, data);
+  return { text: answer, verdict: d.verdict as string | null, reasons: (d.reasons as string[]) ?? [], rules: (d.rules as string[]) ?? [], data: d };
 }
 
 describe('guardian agent over A2A', () => {

@@ -1,17 +1,18 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Message, type Task, TaskState } from '@a2a-js/sdk';
-import { type Client as A2AClient, ClientFactory } from '@a2a-js/sdk/client';
+import { TaskState } from '@a2a-js/sdk';
+import { type Client as A2AClient } from '@a2a-js/sdk/client';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { askCompleted, sendRequest, serveForTest } from '../helpers/a2a.js';
 import { createObservabilityAgent } from '../../agents/observability/index.js';
-import { TaskExecutor } from '../../shared/a2a/executor.js';
-import { messageText, taskResult, userMessage } from '../../shared/a2a/parts.js';
-import { type RunningAgent, serveAgent } from '../../shared/a2a/serve.js';
+import { messageText } from '../../shared/a2a/parts.js';
+import { type RunningAgent } from '../../shared/a2a/serve.js';
 import { loadConfig } from '../../shared/config.js';
 import { createLogger } from '../../shared/logger.js';
 import { prometheusServerFactory } from '../../mcp-servers/prometheus/index.js';
+import { waitFor } from '../../tools/cluster/processes.js';
 import { call, connectInMemory, kubernetesClient, silentLogger, testConfig } from '../helpers/mcp.js';
 
 const logger = createLogger({ level: 'silent' });
@@ -27,8 +28,11 @@ beforeAll(async () => {
   const config = loadConfig({ env: { K8S_EXPERTS_DATA_DIR: join(dir, 'data') }, cwd: dir });
   const def = createObservabilityAgent({ config, logger, mcp: { prometheus: prom, kubernetes: kube } });
   expect(def.mcpServers).toEqual(['prometheus', 'kubernetes']);
-  agent = await serveAgent({ agent: 'observability', executor: new TaskExecutor(def.handler), config, logger, port: 0 });
-  client = await new ClientFactory().createFromUrl(agent.url);
+  ({ agent, client } = await serveForTest(def, config, logger));
+  // Right after `cluster up` a rate() has fewer than two samples: wait (bounded) until Prometheus has them.
+  for (const query of ['rate(container_cpu_usage_seconds_total{namespace="shop"}[5m])', 'rate(node_cpu_usage_seconds_total[5m])']) {
+    await waitFor(`Prometheus to have two samples for ${query}`, async () => ((((await call(prom, 'prom_query', { query })).structuredContent?.series as unknown[] | undefined) ?? []).length > 0 ? true : undefined), 120_000, 2_000);
+  }
 });
 
 afterAll(async () => {
@@ -37,18 +41,7 @@ afterAll(async () => {
   await kube?.close();
 });
 
-function asTask(result: Message | Task): Task {
-  expect('status' in result, 'expected a Task').toBe(true);
-  return result as Task;
-}
-
-async function ask(text: string, data?: unknown): Promise<{ text: string; data: Record<string, unknown> }> {
-  const task = asTask(await client.sendMessage({ tenant: '', message: userMessage(text, data === undefined ? {} : { data }), configuration: undefined, metadata: undefined }));
-  expect(task.status?.state, messageText(task.status?.message)).toBe(TaskState.TASK_STATE_COMPLETED);
-  const result = taskResult(task);
-  expect(result).toBeDefined();
-  return { text: result!.text, data: result!.data as Record<string, unknown> };
-}
+const ask = (text: string, data?: unknown) => askCompleted(client, text, data);
 
 interface Query {
   promql: string;
@@ -157,7 +150,7 @@ describe('observability agent over A2A on the demo cluster', () => {
   it('streams progress (the PromQL being run) before the answer', async () => {
     const seen: string[] = [];
     const progress: string[] = [];
-    for await (const event of client.sendMessageStream({ tenant: '', message: userMessage('Memory usage of namespace payments'), configuration: undefined, metadata: undefined })) {
+    for await (const event of client.sendMessageStream(sendRequest('Memory usage of namespace payments'))) {
       const p = event.payload;
       if (p?.$case === 'task') seen.push('task');
       if (p?.$case === 'statusUpdate') {

@@ -1,17 +1,17 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Message, type Task, TaskState } from '@a2a-js/sdk';
-import { type Client as A2aClient, ClientFactory, ClientFactoryOptions, JsonRpcTransportFactory, RestTransportFactory } from '@a2a-js/sdk/client';
+import { TaskState } from '@a2a-js/sdk';
+import { type Client as A2aClient } from '@a2a-js/sdk/client';
 import type { Client as McpClient } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createOpsAgent } from '../../agents/ops/index.js';
-import { TaskExecutor } from '../../shared/a2a/executor.js';
-import { messageText, type TaskResult, taskResult, userMessage } from '../../shared/a2a/parts.js';
-import { type RunningAgent, serveAgent } from '../../shared/a2a/serve.js';
+import { messageText } from '../../shared/a2a/parts.js';
+import { type RunningAgent } from '../../shared/a2a/serve.js';
 import { loadConfig } from '../../shared/config.js';
 import { createLogger } from '../../shared/logger.js';
 import { kubectl } from '../../tools/cluster/exec.js';
+import { askCompleted, sendRequest, serveForTest } from '../helpers/a2a.js';
 import { kubernetesClient } from '../helpers/mcp.js';
 import { startScriptedLlm } from '../helpers/scripted-llm.js';
 import { OPS_TOOLS } from '../../agents/ops/index.js';
@@ -28,26 +28,14 @@ beforeAll(async () => {
   const def = createOpsAgent({ config, logger, mcp: { kubernetes: mcp } });
   expect(def.name).toBe('ops');
   expect(def.mcpServers).toEqual(['kubernetes']);
-  agent = await serveAgent({ agent: 'ops', executor: new TaskExecutor(def.handler), config, logger, port: 0 });
-  const factory = new ClientFactory(ClientFactoryOptions.createFrom(ClientFactoryOptions.default, { transports: [new JsonRpcTransportFactory(), new RestTransportFactory()] }));
-  client = await factory.createFromUrl(agent.url);
+  ({ agent, client } = await serveForTest(def, config, logger));
 });
 afterAll(async () => {
   await agent?.close();
   await mcp?.close();
 });
 
-const send = (text: string, data?: unknown) => ({ tenant: '', message: userMessage(text, data === undefined ? {} : { data }), configuration: undefined, metadata: undefined });
-
-async function ask(text: string, data?: unknown): Promise<TaskResult & { data: Record<string, unknown> }> {
-  const reply: Message | Task = await client.sendMessage(send(text, data));
-  expect('status' in reply, 'expected a Task').toBe(true);
-  const task = reply as Task;
-  expect(task.status?.state, messageText(task.status?.message)).toBe(TaskState.TASK_STATE_COMPLETED);
-  const result = taskResult(task);
-  expect(result).toBeDefined();
-  return result as TaskResult & { data: Record<string, unknown> };
-}
+const ask = (text: string, data?: unknown) => askCompleted(client, text, data);
 
 interface Finding {
   pod: string;
@@ -187,7 +175,7 @@ describe('ops agent over A2A on the demo cluster', () => {
   it('streams progress while it diagnoses', async () => {
     const seen: string[] = [];
     const progress: string[] = [];
-    for await (const event of client.sendMessageStream(send('Why is payments-api failing?'))) {
+    for await (const event of client.sendMessageStream(sendRequest('Why is payments-api failing?'))) {
       const p = event.payload;
       if (p?.$case === 'task') seen.push(`task:${TaskState[p.value.status?.state ?? 0]}`);
       if (p?.$case === 'statusUpdate') {

@@ -1,14 +1,14 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Message, type Task, TaskState } from '@a2a-js/sdk';
-import { type Client as A2AClient, ClientFactory } from '@a2a-js/sdk/client';
+import { TaskState } from '@a2a-js/sdk';
+import { type Client as A2AClient } from '@a2a-js/sdk/client';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { askCompleted, sendRequest, serveForTest } from '../helpers/a2a.js';
 import { createSecurityAgent } from '../../agents/security/index.js';
-import { TaskExecutor } from '../../shared/a2a/executor.js';
-import { messageText, taskResult, userMessage } from '../../shared/a2a/parts.js';
-import { type RunningAgent, serveAgent } from '../../shared/a2a/serve.js';
+import { messageText } from '../../shared/a2a/parts.js';
+import { type RunningAgent } from '../../shared/a2a/serve.js';
 import { loadConfig } from '../../shared/config.js';
 import { createLogger } from '../../shared/logger.js';
 import { call, kubernetesClient } from '../helpers/mcp.js';
@@ -24,8 +24,7 @@ beforeAll(async () => {
   const config = loadConfig({ env: { K8S_EXPERTS_DATA_DIR: join(dir, 'data') }, cwd: dir });
   const def = createSecurityAgent({ config, logger, mcp: { kubernetes: kube } });
   expect(def.mcpServers).toEqual(['kubernetes']);
-  agent = await serveAgent({ agent: 'security', executor: new TaskExecutor(def.handler), config, logger, port: 0 });
-  client = await new ClientFactory().createFromUrl(agent.url);
+  ({ agent, client } = await serveForTest(def, config, logger));
 });
 
 afterAll(async () => {
@@ -33,18 +32,7 @@ afterAll(async () => {
   await kube?.close();
 });
 
-function asTask(result: Message | Task): Task {
-  expect('status' in result, 'expected a Task').toBe(true);
-  return result as Task;
-}
-
-async function ask(text: string, data?: unknown): Promise<{ text: string; data: Record<string, unknown> }> {
-  const task = asTask(await client.sendMessage({ tenant: '', message: userMessage(text, data === undefined ? {} : { data }), configuration: undefined, metadata: undefined }));
-  expect(task.status?.state, messageText(task.status?.message)).toBe(TaskState.TASK_STATE_COMPLETED);
-  const result = taskResult(task);
-  expect(result).toBeDefined();
-  return { text: result!.text, data: result!.data as Record<string, unknown> };
-}
+const ask = (text: string, data?: unknown) => askCompleted(client, text, data);
 
 interface FindingData {
   severity: string;
@@ -179,7 +167,7 @@ describe('security agent over A2A on the demo cluster', () => {
   it('streams progress for the multi-step posture report', async () => {
     const states: string[] = [];
     const progress: string[] = [];
-    for await (const event of client.sendMessageStream({ tenant: '', message: userMessage('How secure is the shop namespace?'), configuration: undefined, metadata: undefined })) {
+    for await (const event of client.sendMessageStream(sendRequest('How secure is the shop namespace?'))) {
       const p = event.payload;
       if (p?.$case === 'statusUpdate') {
         states.push(TaskState[p.value.status?.state ?? 0] ?? '?');
