@@ -15,7 +15,7 @@ import type { Logger } from '../shared/logger.js';
 import { type RunningHttpServer, serveHttp } from '../shared/mcp/http.js';
 import { VERSION } from '../shared/version.js';
 import { createQueryApp, createRouterAgent } from '../agents/router/index.js';
-import type { PeerSource } from '../agents/router/peers.js';
+import { kubernetesServicePeers, type PeerSource } from '../agents/router/peers.js';
 import { helmServerFactory } from '../mcp-servers/helm/index.js';
 import { kubernetesServerFactory } from '../mcp-servers/kubernetes/index.js';
 import { prometheusServerFactory } from '../mcp-servers/prometheus/index.js';
@@ -96,11 +96,27 @@ export async function serveSpecialist(options: { name: SpecialistName; factory: 
   }
 }
 
-/** The router as an A2A server plus /query, routing to `peers`. */
-export async function serveRouter(options: { config: Config; logger: Logger; peers: () => Promise<PeerSource[]>; port: number; queryPort: number }): Promise<{ endpoints: Endpoint[]; close(): Promise<void> }> {
+/**
+ * The router as an A2A server plus /query, routing to `peers` and — with a kubernetes MCP server
+ * to ask — to the agents published as Services labelled k8s-experts.io/agent=true.
+ */
+export async function serveRouter(options: { config: Config; logger: Logger; peers: () => Promise<PeerSource[]>; kubernetesUrl?: string | undefined; port: number; queryPort: number }): Promise<{ endpoints: Endpoint[]; close(): Promise<void> }> {
   const { config, logger } = options;
-  const router = await createRouterAgent({ config, logger: logger.child({ agent: 'router' }), mcp: {} }, options.peers);
-  const closers: Array<() => Promise<void>> = [() => router.close!()];
+  const closers: Array<() => Promise<void>> = [];
+  const kubernetes = options.kubernetesUrl
+    ? await connectMcp(options.kubernetesUrl, config.mcp.token, 'router', logger).catch((e: unknown) => {
+        logger.warn({ err: e, url: options.kubernetesUrl }, 'no kubernetes MCP server for agent Service discovery; routing to the configured peers only');
+        return undefined;
+      })
+    : undefined;
+  if (kubernetes) closers.push(() => kubernetes.close());
+  const sources = async (): Promise<PeerSource[]> => {
+    // Discovery that fails (no RBAC to list Services) must not hide the configured peers.
+    const discovered = kubernetes ? await kubernetesServicePeers(kubernetes).catch((e: unknown) => (logger.warn({ err: e }, 'agent Service discovery failed'), [])) : [];
+    return [...(await options.peers()), ...discovered];
+  };
+  const router = await createRouterAgent({ config, logger: logger.child({ agent: 'router' }), mcp: kubernetes ? { kubernetes } : {} }, sources);
+  closers.push(() => router.close!());
   try {
     const server = await serveAgent({ agent: 'router', executor: new TaskExecutor(router.handler, logger), config, logger, port: options.port });
     closers.push(() => server.close());
@@ -169,7 +185,7 @@ export async function startCrew(options: CrewOptions): Promise<RunningCrew> {
 
     // 3. The router (peers: the local crew plus any configured, e.g. other platforms' agents) and /query.
     const local = [...agents].map(([agent, served]) => ({ agent, url: served.running.url }));
-    const router = await serveRouter({ config, logger, peers: async () => [...local, ...config.a2a.peers.map((url) => ({ url }))], port: port(config.a2a.ports.router), queryPort: port(config.a2a.ports.query) });
+    const router = await serveRouter({ config, logger, peers: async () => [...local, ...config.a2a.peers.map((url) => ({ url }))], kubernetesUrl: mcpUrls.kubernetes, port: port(config.a2a.ports.router), queryPort: port(config.a2a.ports.query) });
     closers.push(() => router.close());
     endpoints.push(...router.endpoints);
 

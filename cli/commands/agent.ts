@@ -29,7 +29,7 @@ export function registerAgentCommand(program: Command): void {
       if (name === 'router') {
         const local = SPECIALISTS.map((agent) => ({ agent, url: `http://127.0.0.1:${config.a2a.ports[agent]}` }));
         const peers = config.a2a.peers.length ? config.a2a.peers.map((url) => ({ url })) : local;
-        const router = await serveRouter({ config, logger, peers: async () => peers, port: config.a2a.ports.router, queryPort: config.a2a.ports.query });
+        const router = await serveRouter({ config, logger, peers: async () => peers, kubernetesUrl: mcpUrlsFromConfig(config).kubernetes, port: config.a2a.ports.router, queryPort: config.a2a.ports.query });
         for (const e of router.endpoints) console.log(`${e.name} listening on ${e.url}`);
         close = router.close;
       } else {

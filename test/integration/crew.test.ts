@@ -153,6 +153,40 @@ describe('when a peer goes away', () => {
   });
 });
 
+describe('peers published as Kubernetes Services', () => {
+  let peer: ChildProcess | undefined;
+  const NS = 'crew-discovery';
+  afterAll(async () => {
+    peer?.kill('SIGKILL');
+    await kubectl(inject('kubectl'), inject('kubeconfig'), ['delete', 'namespace', NS, '--wait=false', '--ignore-not-found']);
+  });
+
+  it('the router reads the card behind a Service labelled k8s-experts.io/agent=true and routes to it', async () => {
+    peer = spawn(process.execPath, [join(REPO_ROOT, 'test', 'helpers', 'a2a-echo-process.mjs')], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'], env: { PATH: process.env.PATH ?? '', K8S_EXPERTS_DATA_DIR: mkdtempSync(join(tmpdir(), 'k8sx-echo-')) } });
+    const peerUrl = await new Promise<string>((resolve, reject) => {
+      peer!.stdout!.on('data', (d: Buffer) => {
+        const m = /listening on (http:\/\/\S+)/.exec(d.toString());
+        if (m) resolve(m[1]!);
+      });
+      peer!.once('exit', (code) => reject(new Error(`echo peer exited with ${code}`)));
+    });
+    // The Service's own address is never dialled: the annotation says where the agent answers.
+    const manifest = [
+      `apiVersion: v1\nkind: Namespace\nmetadata: {name: ${NS}}`,
+      `apiVersion: v1\nkind: Service\nmetadata:\n  name: echo-agent\n  namespace: ${NS}\n  labels: {k8s-experts.io/agent: "true"}\n  annotations: {k8s-experts.io/url: "${peerUrl}"}\nspec:\n  selector: {app: echo}\n  ports: [{port: 80}]`,
+    ].join('\n---\n');
+    await kubectl(inject('kubectl'), inject('kubeconfig'), ['apply', '-f', '-'], manifest);
+    const discovering = await startCrew({ config: crewConfig(), logger: createLogger({ level: 'silent' }), specialists: SPECIALIST_FACTORIES, anyPort: true });
+    try {
+      const client = await new ClientFactory().createFromUrl(discovering.endpoints.find((e) => e.name === 'router')!.url);
+      const task = (await client.sendMessage(send('hello from the router', { agent: 'echo', skill: 'echo' }))) as Task;
+      expect(taskResult(task)?.text).toBe('echo: hello from the router\n\n— answered by echo');
+    } finally {
+      await discovering.close();
+    }
+  });
+});
+
 describe('durable tasks', () => {
   it('a task survives an agent restart: GetTask on the new instance returns it', async () => {
     const task = await askRouter('How many nodes are there in the cluster?');
