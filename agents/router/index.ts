@@ -1,6 +1,7 @@
 import type { AgentContext, AgentDefinition } from '../../shared/a2a/agent.js';
 import type { TaskHandler } from '../../shared/a2a/executor.js';
 import type { ReasoningEngine } from '../../shared/reasoning/engine.js';
+import { modelSkillPicker } from './model-pick.js';
 import { PeerClient } from './peer-client.js';
 import { PeerDirectory, type PeerSource } from './peers.js';
 import { Router } from './route.js';
@@ -26,7 +27,7 @@ export async function createRouterAgent(ctx: AgentContext, sources: () => Promis
   const directory = new PeerDirectory(client, sources, ctx.logger);
   await directory.refresh();
   directory.start(CARD_REFRESH_MS);
-  const router = new Router(directory, client, ctx.config.a2a.peerTimeoutMs, ctx.logger);
+  const router = new Router(directory, client, ctx.config.a2a.peerTimeoutMs, ctx.logger, modelSkillPicker(ctx.config.llm, ctx.logger));
 
   const handler: TaskHandler = async (task) => {
     const wanted = task.data.find((d): d is { agent?: string; skill?: string } => typeof d === 'object' && d !== null && ('agent' in d || 'skill' in d));

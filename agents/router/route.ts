@@ -5,6 +5,7 @@
  */
 import type { Logger } from '../../shared/logger.js';
 import { needsChangePlan, rankSkills, type SkillMatch } from './classify.js';
+import type { SkillPicker } from './model-pick.js';
 import type { PeerAnswer, PeerClient } from './peer-client.js';
 import type { PeerDirectory } from './peers.js';
 
@@ -35,6 +36,8 @@ export class Router {
     private readonly client: PeerClient,
     private readonly timeoutMs: number,
     private readonly logger: Logger,
+    /** With a model configured, it picks the skill; the scored match decides otherwise. */
+    private readonly pickSkill?: SkillPicker,
   ) {}
 
   private async step(agent: string, skill: string, text: string, data: Record<string, unknown>, options: RouteOptions): Promise<PeerAnswer> {
@@ -50,9 +53,11 @@ export class Router {
   }
 
   async route(question: string, options: RouteOptions = {}): Promise<RouteResult> {
-    const ranking = rankSkills(question, this.directory.skills()).slice(0, 5);
+    const skills = this.directory.skills();
+    const ranking = rankSkills(question, skills).slice(0, 5);
     const forced = options.agent ? { agent: options.agent, skill: options.skill ?? this.directory.get(options.agent)?.card?.skills[0]?.id ?? '', score: Infinity, because: ['asked for'] } : undefined;
-    const best = forced ?? ranking[0];
+    const picked = forced || !this.pickSkill || skills.length === 0 ? undefined : await this.pickSkill(question, skills, ranking, options.signal);
+    const best = forced ?? picked ?? ranking[0];
     if (!best || best.score < MIN_SCORE) {
       const up = this.directory.list().filter((p) => p.up);
       const text = up.length
