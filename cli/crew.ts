@@ -11,7 +11,7 @@ import { TaskExecutor } from '../shared/a2a/executor.js';
 import { type RunningAgent, serveAgent } from '../shared/a2a/serve.js';
 import type { Config } from '../shared/config.js';
 import { UserError } from '../shared/errors.js';
-import type { Logger } from '../shared/logger.js';
+import { argsForLog, type Logger } from '../shared/logger.js';
 import { type RunningHttpServer, serveHttp } from '../shared/mcp/http.js';
 import { VERSION } from '../shared/version.js';
 import { createQueryApp, createRouterAgent } from '../agents/router/index.js';
@@ -46,7 +46,7 @@ export interface CrewOptions {
 function loggingClient(client: Client, logger: Logger, agent: string): Client {
   const callTool = client.callTool.bind(client);
   client.callTool = (async (params, schema, options) => {
-    logger.info({ agent, tool: params.name, args: params.arguments }, 'tool call');
+    logger.info({ agent, tool: params.name, args: argsForLog(params.arguments) }, 'tool call');
     const result = await callTool(params, schema, options);
     logger.info({ agent, tool: params.name, isError: Boolean(result.isError) }, 'tool result');
     return result;

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { maskCredentialPatterns } from './redact.js';
 import pino, { type Logger } from 'pino';
 import type { Config } from './config.js';
 
@@ -54,4 +55,17 @@ export function createLogger(options: LoggerOptions = {}): Logger {
 /** The logger a command should use, from the loaded config. */
 export function loggerFromConfig(config: Config, options: Omit<LoggerOptions, 'level' | 'file'> = {}): Logger {
   return createLogger({ ...options, level: config.log.level, ...(config.log.file ? { file: config.log.file } : {}) });
+}
+
+const MAX_LOGGED_STRING = 200;
+
+/**
+ * Tool arguments as they may be logged: credential-shaped text masked, long strings (a manifest, a
+ * PromQL file, values) replaced by their length — a Secret's stringData never reaches agent.log.
+ */
+export function argsForLog(args: unknown): unknown {
+  if (typeof args === 'string') return args.length > MAX_LOGGED_STRING ? `<${args.length} characters>` : maskCredentialPatterns(args);
+  if (Array.isArray(args)) return args.map(argsForLog);
+  if (args !== null && typeof args === 'object') return Object.fromEntries(Object.entries(args).map(([k, v]) => [k, argsForLog(v)]));
+  return args;
 }

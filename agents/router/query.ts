@@ -8,7 +8,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { hostHeaderValidation } from '@modelcontextprotocol/sdk/server/middleware/hostHeaderValidation.js';
 import { z } from 'zod';
 import { errorMessage } from '../../shared/errors.js';
-import type { Logger } from '../../shared/logger.js';
+import { argsForLog, type Logger } from '../../shared/logger.js';
 import type { ReasoningEngine } from '../../shared/reasoning/engine.js';
 
 const EXAMPLE = '{"query": "How many pods are in the default namespace?"}';
@@ -64,7 +64,7 @@ export function createQueryApp(options: QueryAppOptions): express.Express {
       const answer = await options.engine.answer({
         question: query,
         onProgress: (event) => {
-          if (event.kind === 'tool-call') options.logger.info({ query, tool: event.tool, args: event.args }, 'tool call');
+          if (event.kind === 'tool-call') options.logger.info({ query, tool: event.tool, args: argsForLog(event.args) }, 'tool call');
           if (event.kind === 'tool-result') options.logger.info({ query, tool: event.tool, isError: event.isError, chars: event.chars }, 'tool result');
         },
       });

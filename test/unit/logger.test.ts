@@ -32,3 +32,13 @@ describe('createLogger', () => {
     expect(log.isLevelEnabled('fatal')).toBe(false);
   });
 });
+
+describe('argsForLog', () => {
+  it('keeps short arguments, masks credential-shaped text, and logs a long value (a manifest) by its length only', async () => {
+    const { argsForLog } = await import('../../shared/logger.js');
+    const manifest = `apiVersion: v1\nkind: Secret\nmetadata: {name: db}\nstringData: {password: "Sup3r-Secret-Value"}\n${'#'.repeat(200)}`;
+    const logged = argsForLog({ kind: 'pods', namespace: 'shop', limit: 5, manifest, selector: 'token=abcdef123456', nested: [{ apiKey: 'x' }] });
+    expect(logged).toEqual({ kind: 'pods', namespace: 'shop', limit: 5, manifest: `<${manifest.length} characters>`, selector: 'token=***', nested: [{ apiKey: 'x' }] });
+    expect(JSON.stringify(logged)).not.toContain('Sup3r-Secret-Value');
+  });
+});

@@ -14,7 +14,7 @@
  */
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { Config } from '../../config.js';
-import type { Logger } from '../../logger.js';
+import { argsForLog, type Logger } from '../../logger.js';
 import type { ProgressEvent, ReasoningAnswer, ReasoningEngine, ReasoningRequest, ToolBox, ToolCallRecord } from '../engine.js';
 import { budgetText, toolResultText } from './budget.js';
 import { createOllamaProvider } from './providers/ollama.js';
@@ -148,7 +148,7 @@ export function createLlmEngine(options: LlmEngineOptions): ReasoningEngine {
           return refuse(call, `the arguments for ${call.name} are not a valid JSON object (${parsed}). Call it again with a JSON object that matches its schema.`);
         }
         emit({ kind: 'tool-call', tool: call.name, args: parsed });
-        logger.info({ tool: call.name, args: parsed }, 'tool call');
+        logger.info({ tool: call.name, args: argsForLog(parsed) }, 'tool call');
         let text: string;
         let isError: boolean;
         try {
