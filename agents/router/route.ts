@@ -75,7 +75,8 @@ export class Router {
     const draft = await this.step('dev', 'generate-manifest', question, {}, options);
     const manifest = draft.outcome === 'completed' ? manifestOf(draft) : undefined;
     if (!manifest) return this.result([draft], ['generate-manifest'], ranking, 'The plan stopped: dev produced no manifest to review.');
-    const review = await this.step('security', 'review-manifest', `Review this manifest for security issues:\n${manifest}`, { manifest }, options);
+    // The manifest travels once, in the data part: in the text as well, it would be reviewed twice.
+    const review = await this.step('security', 'review-manifest', 'Review the manifest in the data part for security issues.', { manifest }, options);
     const verdict = await this.step('guardian', 'verdict', 'May I apply this manifest?', { action: { verb: 'apply', manifest } }, options);
     return this.result([draft, review, verdict], ['generate-manifest', 'review-manifest', 'verdict'], ranking);
   }

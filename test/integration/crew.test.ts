@@ -105,6 +105,9 @@ describe('the crew, end to end over A2A on the demo cluster', () => {
     expect(data.steps.map((s) => s.agent)).toEqual(['dev', 'security', 'guardian']);
     expect(data.agents).toEqual(['dev', 'security', 'guardian']);
     expect(taskResult(task)?.text).toMatch(/— answered by dev, security, guardian$/);
+    // Each drafted object is reviewed once, and guardian rules on the same two.
+    expect(taskResult(task)?.text).toMatch(/Security review of Deployment nginx, Service nginx: /);
+    expect(taskResult(task)?.text).toMatch(/Verdict: ALLOW — apply 2 objects/);
   });
 });
 
