@@ -76,7 +76,12 @@ export async function serveSpecialist(options: { name: SpecialistName; factory: 
     for (const server of ['kubernetes', 'helm', 'prometheus'] as const) {
       const url = options.mcpUrls[server];
       if (!url) continue;
-      const client = await connectMcp(url, config.mcp.token, name, logger);
+      // A server that is not up is a missing client: the agent says what it cannot do without it.
+      const client = await connectMcp(url, config.mcp.token, name, logger).catch((e: unknown) => {
+        logger.warn({ agent: name, server, url, err: e }, 'MCP server not reachable; the agent runs without it');
+        return undefined;
+      });
+      if (!client) continue;
       clients.push(client);
       mcp[server] = client;
     }

@@ -5,6 +5,7 @@
  */
 import type { AgentCard } from '@a2a-js/sdk';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { buildAgentCard, loadCardSpec } from '../../shared/a2a/card.js';
 import { errorMessage } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
 import type { IndexedSkill } from './classify.js';
@@ -27,6 +28,15 @@ export interface Peer {
 
 export const AGENT_LABEL = 'k8s-experts.io/agent';
 export const URL_ANNOTATION = 'k8s-experts.io/url';
+
+/** One of the crew's own cards from cards/, for a peer that has not answered yet. */
+function crewCard(agent: string, url: string): AgentCard | undefined {
+  try {
+    return buildAgentCard(loadCardSpec(agent), { baseUrl: url });
+  } catch {
+    return undefined;
+  }
+}
 
 /** "k8s-experts ops" → ops; another platform's "Cost Analyst" → cost-analyst. */
 export function agentKey(card: AgentCard): string {
@@ -67,7 +77,10 @@ export class PeerDirectory {
         } catch (e) {
           const agent = source.agent ?? known?.agent ?? source.url;
           if (this.peers.get(agent)?.up !== false) this.logger.warn({ agent, url: source.url, err: errorMessage(e) }, 'peer down: its card does not answer');
-          this.peers.set(agent, { agent, url: source.url, up: false, card: this.peers.get(agent)?.card, lastError: errorMessage(e), checkedAt: Date.now() });
+          // A down peer keeps its last card (or, for the crew's own agents, the card in cards/): a
+          // request it fits best is then answered "that agent is down", not by a poorer match.
+          const card = this.peers.get(agent)?.card ?? (source.agent ? crewCard(source.agent, source.url) : undefined);
+          this.peers.set(agent, { agent, url: source.url, up: false, card, lastError: errorMessage(e), checkedAt: Date.now() });
         }
       }),
     );
@@ -97,10 +110,10 @@ export class PeerDirectory {
     if (peer) this.peers.set(agent, { ...peer, up: false, lastError: reason, checkedAt: Date.now() });
   }
 
-  /** The skills of every peer that is up, for routing. */
+  /** The skills of every peer with a card, up or down: routing to a down one answers that it is down. */
   skills(): IndexedSkill[] {
     return this.list()
-      .filter((p) => p.up && p.card)
+      .filter((p) => p.card)
       .flatMap((p) => p.card!.skills.map((s) => ({ agent: p.agent, skill: s.id, name: s.name, description: s.description, tags: s.tags, examples: s.examples })));
   }
 }
