@@ -4,6 +4,7 @@ import { errorMessage, formatUserError, isUserError } from '../shared/errors.js'
 import { VERSION } from '../shared/version.js';
 import { registerAgentCommand } from './commands/agent.js';
 import { registerAskCommand } from './commands/ask.js';
+import { registerAuditCommands } from './commands/audit.js';
 import { registerCheckCommand } from './commands/check.js';
 import { registerClusterCommands } from './commands/cluster.js';
 import { registerMcpCommand } from './commands/mcp.js';
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerStartCommand(program);
   registerAskCommand(program);
   registerAgentCommand(program);
+  registerAuditCommands(program);
   registerCheckCommand(program);
   registerClusterCommands(program);
   registerMcpCommand(program);
