@@ -30,8 +30,9 @@ beforeAll(async () => {
   expect(def.mcpServers).toEqual(['prometheus', 'kubernetes']);
   ({ agent, client } = await serveForTest(def, config, logger));
   // Right after `cluster up` a rate() has fewer than two samples: wait (bounded) until Prometheus has them.
-  for (const query of ['rate(container_cpu_usage_seconds_total{namespace="shop"}[5m])', 'rate(node_cpu_usage_seconds_total[5m])']) {
-    await waitFor(`Prometheus to have two samples for ${query}`, async () => ((((await call(prom, 'prom_query', { query })).structuredContent?.series as unknown[] | undefined) ?? []).length > 0 ? true : undefined), 120_000, 2_000);
+  // Every demo node (3) must have its rate, not just the first one scraped twice.
+  for (const [query, series] of [['rate(container_cpu_usage_seconds_total{namespace="shop"}[5m])', 1], ['rate(node_cpu_usage_seconds_total[5m])', 3]] as const) {
+    await waitFor(`Prometheus to have two samples for ${query}`, async () => ((((await call(prom, 'prom_query', { query })).structuredContent?.series as unknown[] | undefined) ?? []).length >= series ? true : undefined), 120_000, 2_000);
   }
 });
 
