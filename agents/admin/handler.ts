@@ -9,7 +9,8 @@ import type { ReasoningEngine, ToolBox } from '../../shared/reasoning/engine.js'
 import { createLlmEngine } from '../../shared/reasoning/llm/engine.js';
 import { AdminReads, desiredOf } from './cluster.js';
 import { nodeHealthReport, renderNode } from './nodes.js';
-import { ADMIN_SKILLS, type AdminSkill, chooseAdminSkill, requestedAdminSkill } from './skills.js';
+import { requestedSkill } from '../../shared/a2a/agent.js';
+import { ADMIN_SKILLS, type AdminSkill, chooseAdminSkill } from './skills.js';
 import { REMOVED_APIS, REMOVED_APIS_SOURCE, renderUpgradeReport, upgradeReadiness } from './upgrade.js';
 import { versionReport } from './versions.js';
 
@@ -87,7 +88,7 @@ export function adminHandler(tools: ToolBox, client: Client, config: Config, log
     }
   };
   return async (ctx) => {
-    const requested = requestedAdminSkill(ctx.data);
+    const requested = requestedSkill(ctx.data, ADMIN_SKILLS);
     if (requested && 'unknown' in requested) {
       return { text: `admin has no skill "${requested.unknown}"; its skills are ${ADMIN_SKILLS.join(', ')}.`, data: { error: 'unknown-skill', skill: requested.unknown, skills: [...ADMIN_SKILLS] } };
     }

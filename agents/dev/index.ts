@@ -4,7 +4,7 @@
  * server rejects something fixable, and the kubectl commands for common tasks. Nothing is ever
  * applied by this agent.
  */
-import type { AgentContext, AgentDefinition, SkillRequest } from '../../shared/a2a/agent.js';
+import { type AgentContext, type AgentDefinition, requestedSkill } from '../../shared/a2a/agent.js';
 import type { TaskResult } from '../../shared/a2a/parts.js';
 import type { TaskHandler } from '../../shared/a2a/executor.js';
 import { MASK } from '../../shared/redact.js';
@@ -19,8 +19,8 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 /** The skill a request is for: the caller's `{ skill }` data part wins, else the wording decides. */
 export function chooseDevSkill(text: string, data: unknown[]): { skill: DevSkill } | { unknown: string } {
-  const asked = data.find((d): d is SkillRequest => isRecord(d) && typeof d.skill === 'string')?.skill;
-  if (asked !== undefined) return (DEV_SKILLS as readonly string[]).includes(asked) ? { skill: asked as DevSkill } : { unknown: asked };
+  const asked = requestedSkill(data, DEV_SKILLS);
+  if (asked) return asked;
   const t = text.toLowerCase();
   if (/\b(manifest|yaml|apiversion)\b/.test(t)) return { skill: 'generate-manifest' };
   if (/\bkubectl\b|\bcommand\b|\bhow (do|can|would) i\b|\bhow to\b/.test(t)) return { skill: 'kubectl-command' };

@@ -4,7 +4,7 @@
  * what the policy needs — namespace labels, current replicas, where a named object lives — and
  * changes nothing.
  */
-import type { AgentContext, AgentDefinition, SkillRequest } from '../../shared/a2a/agent.js';
+import { type AgentContext, type AgentDefinition, requestedSkill } from '../../shared/a2a/agent.js';
 import type { TaskHandler } from '../../shared/a2a/executor.js';
 import { actionFromData, actionFromText } from './action.js';
 import { gatherFacts } from './facts.js';
@@ -12,7 +12,6 @@ import { defaultPolicy, isReadVerb, judge, type Policy, type ProposedAction, tar
 
 export const GUARDIAN_SKILLS = ['verdict'] as const;
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const HOW = 'Send the action as a data part { "action": { "verb": "delete", "kind": "Namespace", "name": "payments" } } (also namespace, replicas, manifest), or ask like "May I delete namespace payments?" or "Is it safe to scale cart to 0?".';
 
@@ -33,9 +32,9 @@ export function createGuardianAgent(ctx: AgentContext, options: { policy?: Polic
   const policy = options.policy ?? defaultPolicy(ctx.config.mcp.protectedNamespaces);
   const log = ctx.logger.child({ agent: 'guardian' });
   const handler: TaskHandler = async (run) => {
-    const asked = run.data.find((d): d is SkillRequest => isRecord(d) && typeof d.skill === 'string')?.skill;
-    if (asked !== undefined && !(GUARDIAN_SKILLS as readonly string[]).includes(asked)) {
-      return { text: `This agent has no skill "${asked}". Its one skill is verdict: allow, require-approval or deny for a proposed action.`, data: { understood: false, error: `unknown skill ${asked}`, skills: [...GUARDIAN_SKILLS] } };
+    const asked = requestedSkill(run.data, GUARDIAN_SKILLS);
+    if (asked && 'unknown' in asked) {
+      return { text: `This agent has no skill "${asked.unknown}". Its one skill is verdict: allow, require-approval or deny for a proposed action.`, data: { understood: false, error: `unknown skill ${asked.unknown}`, skills: [...GUARDIAN_SKILLS] } };
     }
     const parsed = actionFromData(run.data) ?? actionFromText(run.text);
     if ('error' in parsed) {

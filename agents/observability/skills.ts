@@ -1,27 +1,17 @@
 /** Which of the observability agent's skills a request asks for. Pure. */
+import { requestedSkill } from '../../shared/a2a/agent.js';
 
 export const OBSERVABILITY_SKILLS = ['metrics-query', 'targets-and-alerts'] as const;
 export type ObservabilitySkill = (typeof OBSERVABILITY_SKILLS)[number];
-
-function isSkill(x: unknown): x is ObservabilitySkill {
-  return typeof x === 'string' && (OBSERVABILITY_SKILLS as readonly string[]).includes(x);
-}
-
-/** A data part `{ skill }` naming one of ours, when the caller (the router) picked it. */
-export function requestedSkill(data: unknown[]): ObservabilitySkill | undefined {
-  for (const d of data) {
-    if (d && typeof d === 'object' && !Array.isArray(d) && isSkill((d as { skill?: unknown }).skill)) return (d as { skill: ObservabilitySkill }).skill;
-  }
-  return undefined;
-}
 
 const TARGETS = /\b(targets?|scrap\w*|alerts?|alerting|firing|alertmanager|being monitored)\b/i;
 const METRICS = /\b(cpu|cores?|memory|mem|ram|usage|uses?|using|utili[sz]ation|consum\w*|metrics?|promql|restart\w*|most|top|heaviest|hungriest|load|bytes|working set)\b/i;
 
 /** The skill for a request: a data part `{ skill }` wins; then target/alert words; then metric words; else not ours (undefined). */
 export function pickSkill(text: string, data: unknown[]): ObservabilitySkill | undefined {
-  const requested = requestedSkill(data);
-  if (requested) return requested;
+  // A skill named that is not ours leaves the choice to the wording.
+  const requested = requestedSkill(data, OBSERVABILITY_SKILLS);
+  if (requested && 'skill' in requested) return requested.skill;
   if (TARGETS.test(text)) return 'targets-and-alerts';
   if (METRICS.test(text)) return 'metrics-query';
   return undefined;

@@ -9,18 +9,19 @@ import { Cluster } from './cluster.js';
 import { runConnectivity } from './connectivity-run.js';
 import { runDiagnose } from './diagnose-run.js';
 import { ClusterQuery } from './query.js';
-import { chooseOpsSkill, OPS_SKILLS, type OpsSkill, requestedSkill, unknownRequestedSkill } from './skills.js';
+import { requestedSkill } from '../../shared/a2a/agent.js';
+import { chooseOpsSkill, OPS_SKILLS, type OpsSkill } from './skills.js';
 
 export function opsHandler(tools: ToolBox, config: Config, logger: Logger): TaskHandler {
   const query = new ClusterQuery(tools, config, logger);
   return async (ctx) => {
-    const unknown = unknownRequestedSkill(ctx.data, OPS_SKILLS);
-    if (unknown) {
-      return { text: `ops has no skill "${unknown}"; its skills are ${OPS_SKILLS.join(', ')}.`, data: { error: 'unknown-skill', skill: unknown, skills: [...OPS_SKILLS] } };
+    const asked = requestedSkill(ctx.data, OPS_SKILLS);
+    if (asked && 'unknown' in asked) {
+      return { text: `ops has no skill "${asked.unknown}"; its skills are ${OPS_SKILLS.join(', ')}.`, data: { error: 'unknown-skill', skill: asked.unknown, skills: [...OPS_SKILLS] } };
     }
     const text = ctx.text.trim();
     if (!text) return { text: `Ask ops a question about the cluster (its skills: ${OPS_SKILLS.join(', ')}).`, data: { error: 'empty-request', skills: [...OPS_SKILLS] } };
-    const requested = requestedSkill(ctx.data, OPS_SKILLS);
+    const requested = asked?.skill;
     const skill: OpsSkill = requested ?? chooseOpsSkill(text);
     logger.debug({ skill, requested: Boolean(requested) }, 'ops skill');
     const progress = (t: string) => ctx.progress(t, { skill });

@@ -1,31 +1,10 @@
 /**
- * Which of ops' skills a request is for: a `{ skill }` data part (the router's choice) wins;
+ * Which of ops' skills a request is for: a `{ skill }` data part (the router's choice, read by
+ * requestedSkill in shared/a2a/agent.ts) wins;
  * otherwise simple rules over the text. Pure.
  */
 export const OPS_SKILLS = ['cluster-query', 'diagnose-workload', 'service-connectivity'] as const;
 export type OpsSkill = (typeof OPS_SKILLS)[number];
-
-/** The skill a data part names, when it names one of `skills`. */
-export function requestedSkill<T extends string>(data: readonly unknown[], skills: readonly T[]): T | undefined {
-  for (const d of data) {
-    if (d && typeof d === 'object' && 'skill' in d) {
-      const skill = (d as { skill?: unknown }).skill;
-      if (typeof skill === 'string' && (skills as readonly string[]).includes(skill)) return skill as T;
-    }
-  }
-  return undefined;
-}
-
-/** The skill a data part names that is not one of `skills` (to say so instead of guessing). */
-export function unknownRequestedSkill(data: readonly unknown[], skills: readonly string[]): string | undefined {
-  for (const d of data) {
-    if (d && typeof d === 'object' && 'skill' in d) {
-      const skill = (d as { skill?: unknown }).skill;
-      if (typeof skill === 'string' && !skills.includes(skill)) return skill;
-    }
-  }
-  return undefined;
-}
 
 // A question that asks for one value stays a query even when it names endpoints or failures.
 const VALUE_QUESTION = /^\s*(how many|what is the (status|state|value|image|port|host|schedule)|which (pods?|image|port|namespace)\b(?! back))/i;

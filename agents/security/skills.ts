@@ -1,20 +1,9 @@
 /** Which of the security agent's skills a request asks for. Pure. */
+import { requestedSkill } from '../../shared/a2a/agent.js';
 import { yamlFromText } from './manifest.js';
 
 export const SECURITY_SKILLS = ['posture-report', 'review-manifest'] as const;
 export type SecuritySkill = (typeof SECURITY_SKILLS)[number];
-
-function isSkill(x: unknown): x is SecuritySkill {
-  return typeof x === 'string' && (SECURITY_SKILLS as readonly string[]).includes(x);
-}
-
-/** A data part `{ skill }` naming one of ours, when the caller (the router) picked it. */
-export function requestedSkill(data: unknown[]): SecuritySkill | undefined {
-  for (const d of data) {
-    if (d && typeof d === 'object' && !Array.isArray(d) && isSkill((d as { skill?: unknown }).skill)) return (d as { skill: SecuritySkill }).skill;
-  }
-  return undefined;
-}
 
 function dataHasManifest(data: unknown[]): boolean {
   return data.some((d) => {
@@ -33,8 +22,9 @@ const REVIEW = /\b(review|manifest|yaml|safe to apply|before (i )?apply)/i;
  * security words mean a posture report; anything else is not ours (undefined).
  */
 export function pickSkill(text: string, data: unknown[]): SecuritySkill | undefined {
-  const requested = requestedSkill(data);
-  if (requested) return requested;
+  // A skill named that is not ours leaves the choice to the wording.
+  const requested = requestedSkill(data, SECURITY_SKILLS);
+  if (requested && 'skill' in requested) return requested.skill;
   if (yamlFromText(text) !== undefined || dataHasManifest(data)) return 'review-manifest';
   if (REVIEW.test(text) && !/\b(cluster|namespace)\b/i.test(text)) return 'review-manifest';
   if (POSTURE.test(text)) return 'posture-report';

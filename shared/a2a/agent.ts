@@ -35,3 +35,13 @@ export interface AgentDefinition {
 export interface SkillRequest {
   skill?: string;
 }
+
+/**
+ * The skill the caller asked for: the first data part `{ skill }` that names one. `unknown` when
+ * it names a skill the agent does not have, so the agent can say so instead of guessing.
+ */
+export function requestedSkill<T extends string>(data: readonly unknown[], skills: readonly T[]): { skill: T } | { unknown: string } | undefined {
+  const named = data.find((d): d is Required<SkillRequest> => typeof d === 'object' && d !== null && !Array.isArray(d) && typeof (d as SkillRequest).skill === 'string')?.skill;
+  if (named === undefined) return undefined;
+  return (skills as readonly string[]).includes(named) ? { skill: named as T } : { unknown: named };
+}

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { desiredOf } from '../../agents/admin/cluster.js';
 import { type NodeRecord, nodeHealth, nodeHealthReport, renderNode } from '../../agents/admin/nodes.js';
-import { ADMIN_SKILLS, chooseAdminSkill, requestedAdminSkill } from '../../agents/admin/skills.js';
+import { ADMIN_SKILLS, chooseAdminSkill } from '../../agents/admin/skills.js';
+import { requestedSkill } from '../../shared/a2a/agent.js';
 import { REMOVED_APIS, renderUpgradeReport, type UpgradeInputs, upgradeReadiness } from '../../agents/admin/upgrade.js';
 import { minorsBehind, parseVersion, versionReport } from '../../agents/admin/versions.js';
 import { loadCardSpec } from '../../shared/a2a/card.js';
@@ -27,9 +28,9 @@ describe('admin skills', () => {
   });
 
   it('a data part wins; rules pick from the text; nothing fits → undefined', () => {
-    expect(requestedAdminSkill([{ skill: 'node-health' }])).toEqual({ skill: 'node-health' });
-    expect(requestedAdminSkill([{ skill: 'backup' }])).toEqual({ unknown: 'backup' });
-    expect(requestedAdminSkill([null, 'x', { skill: 3 }])).toBeUndefined();
+    expect(requestedSkill([{ skill: 'node-health' }], ADMIN_SKILLS)).toEqual({ skill: 'node-health' });
+    expect(requestedSkill([{ skill: 'backup' }], ADMIN_SKILLS)).toEqual({ unknown: 'backup' });
+    expect(requestedSkill([null, 'x', { skill: 3 }], ADMIN_SKILLS)).toBeUndefined();
     const cases: Array<[string, string | undefined]> = [
       ['Which Kubernetes version runs the cluster?', 'cluster-versions'],
       ['Are all nodes on the same kubelet version?', 'cluster-versions'],

@@ -5,7 +5,8 @@ import { workloadOfPod } from '../../agents/ops/cluster.js';
 import { rowLooksUnhealthy, scopeFor } from '../../agents/ops/diagnose-run.js';
 import { pickService } from '../../agents/ops/connectivity-run.js';
 import { parseEventsAsk } from '../../agents/ops/query.js';
-import { candidateNames, chooseOpsSkill, OPS_SKILLS, requestedSkill, unknownRequestedSkill } from '../../agents/ops/skills.js';
+import { candidateNames, chooseOpsSkill, OPS_SKILLS } from '../../agents/ops/skills.js';
+import { requestedSkill } from '../../shared/a2a/agent.js';
 import { loadCardSpec } from '../../shared/a2a/card.js';
 import { parse } from 'yaml';
 import { REPO_ROOT } from '../helpers/cli.js';
@@ -16,11 +17,10 @@ describe('ops skills', () => {
   });
 
   it('a data part { skill } wins; an unknown one is reported', () => {
-    expect(requestedSkill([{ skill: 'diagnose-workload' }], OPS_SKILLS)).toBe('diagnose-workload');
+    expect(requestedSkill([{ skill: 'diagnose-workload' }], OPS_SKILLS)).toEqual({ skill: 'diagnose-workload' });
     expect(requestedSkill(['x', null, { other: 1 }], OPS_SKILLS)).toBeUndefined();
-    expect(requestedSkill([{ skill: 'nope' }], OPS_SKILLS)).toBeUndefined();
-    expect(unknownRequestedSkill([{ skill: 'nope' }], OPS_SKILLS)).toBe('nope');
-    expect(unknownRequestedSkill([{ skill: 'cluster-query' }], OPS_SKILLS)).toBeUndefined();
+    expect(requestedSkill([{ skill: 'nope' }], OPS_SKILLS)).toEqual({ unknown: 'nope' });
+    expect(requestedSkill([{ skill: 'cluster-query' }], OPS_SKILLS)).toEqual({ skill: 'cluster-query' });
   });
 
   it('picks the skill from the text: value questions stay queries', () => {
