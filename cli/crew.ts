@@ -60,6 +60,16 @@ async function connectMcp(url: string, token: string | undefined, agent: string,
   return loggingClient(client, logger, agent);
 }
 
+/** Where one of the crew's agents answers on this host: its configured port on loopback. */
+export function localAgentUrl(config: Config, agent: SpecialistName | 'router'): string {
+  return `http://127.0.0.1:${config.a2a.ports[agent]}`;
+}
+
+/** The crew's specialists on this host, as the router's peers. */
+export function localCrewPeers(config: Config): PeerSource[] {
+  return SPECIALISTS.map((agent) => ({ agent, url: localAgentUrl(config, agent) }));
+}
+
 /** Where an agent process finds the MCP servers: the crew's own, or the configured ports on loopback. */
 export function mcpUrlsFromConfig(config: Config): Record<McpServerName, string> {
   const host = ['0.0.0.0', '::'].includes(config.mcp.host) ? '127.0.0.1' : config.mcp.host;

@@ -2,9 +2,10 @@ import type { Command } from 'commander';
 import { SPECIALISTS, type SpecialistName } from '../../shared/a2a/agent.js';
 import { UserError } from '../../shared/errors.js';
 import { loggerFromConfig } from '../../shared/logger.js';
-import { mcpUrlsFromConfig, serveRouter, serveSpecialist } from '../crew.js';
+import { localCrewPeers, mcpUrlsFromConfig, serveRouter, serveSpecialist } from '../crew.js';
 import { SPECIALIST_FACTORIES } from '../specialists.js';
 import { configFromCommand } from '../options.js';
+import { untilStopped } from '../signals.js';
 
 const NAMES = ['router', ...SPECIALISTS] as const;
 
@@ -27,8 +28,7 @@ export function registerAgentCommand(program: Command): void {
       }
       let close: () => Promise<void>;
       if (name === 'router') {
-        const local = SPECIALISTS.map((agent) => ({ agent, url: `http://127.0.0.1:${config.a2a.ports[agent]}` }));
-        const peers = config.a2a.peers.length ? config.a2a.peers.map((url) => ({ url })) : local;
+        const peers = config.a2a.peers.length ? config.a2a.peers.map((url) => ({ url })) : localCrewPeers(config);
         const router = await serveRouter({ config, logger, peers: async () => peers, kubernetesUrl: mcpUrlsFromConfig(config).kubernetes, port: config.a2a.ports.router, queryPort: config.a2a.ports.query });
         for (const e of router.endpoints) console.log(`${e.name} listening on ${e.url}`);
         close = router.close;
@@ -38,10 +38,7 @@ export function registerAgentCommand(program: Command): void {
         console.log(`${name} listening on ${served.running.url}`);
         close = served.close;
       }
-      await new Promise<void>((done) => {
-        process.once('SIGINT', () => done());
-        process.once('SIGTERM', () => done());
-      });
+      await untilStopped();
       await close();
     });
 }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { UserError } from '../../shared/errors.js';
 import { PeerClient } from '../../agents/router/peer-client.js';
+import { localAgentUrl } from '../crew.js';
 import { configFromCommand } from '../options.js';
 
 /** `k8s-experts ask "…"`: one question to the router over A2A, progress on stderr, the answer on stdout. */
@@ -18,7 +19,7 @@ export function registerAskCommand(program: Command): void {
       if (!question) throw new UserError('the question is empty', 'k8s-experts ask "How many pods are in the default namespace?"');
       const timeoutSeconds = Number(opts.timeout);
       if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw new UserError(`--timeout must be a number of seconds, got "${opts.timeout}"`);
-      const url = opts.url ?? `http://127.0.0.1:${config.a2a.ports.router}`;
+      const url = opts.url ?? localAgentUrl(config, 'router');
       const client = new PeerClient(config.a2a.token);
       const card = await client.card(url).catch((e: unknown) => {
         throw new UserError(`the router at ${url} does not answer (${e instanceof Error ? e.message : String(e)})`, 'start the crew with `k8s-experts start` (or npm start), or pass --url');

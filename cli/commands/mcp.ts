@@ -16,8 +16,9 @@ import { readClusterState } from '../../tools/cluster/state.js';
 import { createCrewMcpServer } from '../../agents/router/mcp-bridge.js';
 import { PeerClient } from '../../agents/router/peer-client.js';
 import { PeerDirectory } from '../../agents/router/peers.js';
-import { SPECIALISTS } from '../../shared/a2a/agent.js';
+import { localAgentUrl, localCrewPeers } from '../crew.js';
 import { configFromCommand } from '../options.js';
+import { untilStopped } from '../signals.js';
 
 type ServerFactory = (config: Config, logger: Logger, version: string) => () => McpServer;
 
@@ -32,9 +33,9 @@ const SERVERS: Record<string, { factory: ServerFactory; port: (c: Config) => num
 /** The crew bridge: the local crew's specialists (by their configured ports) plus a2a.peers, asked through the router. */
 function crewServerFactory(config: Config, logger: Logger, version: string): () => McpServer {
   const client = new PeerClient(config.a2a.token);
-  const local = SPECIALISTS.map((agent) => ({ agent, url: `http://127.0.0.1:${config.a2a.ports[agent]}` }));
+  const local = localCrewPeers(config);
   const directory = new PeerDirectory(client, async () => [...local, ...config.a2a.peers.map((url) => ({ url }))], logger);
-  return () => createCrewMcpServer({ client, directory, routerUrl: `http://127.0.0.1:${config.a2a.ports.router}`, timeoutMs: config.a2a.peerTimeoutMs }, version);
+  return () => createCrewMcpServer({ client, directory, routerUrl: localAgentUrl(config, 'router'), timeoutMs: config.a2a.peerTimeoutMs }, version);
 }
 
 /** The configured helm, else one on PATH, else the one built for the demo cluster. */
@@ -87,11 +88,7 @@ export function registerMcpCommand(program: Command): void {
       });
       console.log(`${serverName} MCP server listening on ${running.url}${config.mcp.token ? ' (bearer token required)' : ''}`);
       logger.info({ url: running.url }, 'MCP HTTP server started');
-      await new Promise<void>((resolve) => {
-        const stop = () => resolve();
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-      });
+      await untilStopped();
       await running.close();
     });
 }

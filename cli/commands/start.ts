@@ -8,6 +8,7 @@ import { clusterUp } from '../../tools/cluster/up.js';
 import { startCrew } from '../crew.js';
 import { SPECIALIST_FACTORIES } from '../specialists.js';
 import { configFromCommand } from '../options.js';
+import { untilStopped } from '../signals.js';
 
 /**
  * `k8s-experts start`: the main job. The configured cluster, or the local demo cluster when none
@@ -41,10 +42,7 @@ export function registerStartCommand(program: Command): void {
       console.log('  k8s-experts ask "How many pods are in the default namespace?"');
       console.log(`  curl -s -X POST ${crew.endpoints.find((e) => e.name === 'query')?.url} -H 'content-type: application/json' -d '{"query": "What is the status of the pod named redis?"}'`);
       console.log('Stop: Ctrl-C');
-      await new Promise<void>((done) => {
-        process.once('SIGINT', () => done());
-        process.once('SIGTERM', () => done());
-      });
+      await untilStopped();
       console.log('stopping …');
       await crew.close();
     });
