@@ -1,5 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const REPO_ROOT = join(import.meta.dirname, '..', '..');
@@ -37,18 +39,46 @@ export function cleanEnv(extra: Record<string, string>): Record<string, string> 
 /** A Node stack frame ("    at fn (file:line)") means a crash was shown to the user. */
 export const STACK_FRAME = /^\s+at .+[:(]/m;
 
-/** Starts `k8s-experts mcp <server> --http --port 0` and resolves with its URL. */
-export function startHttpServer(server: string, env: Record<string, string>): Promise<{ proc: ChildProcess; url: string }> {
-  const proc = spawn(process.execPath, [CLI, 'mcp', server, '--http', '--port', '0'], { env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Runs `node <args>` and resolves once it prints "listening on <url>" (a server of ours ready for
+ * requests); rejects, with what it printed, if it exits first or says nothing within `timeoutMs`.
+ */
+export function spawnListening(args: string[], env: Record<string, string>, timeoutMs = 20_000): Promise<{ proc: ChildProcess; url: string }> {
+  const proc = spawn(process.execPath, args, { env, cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
   return new Promise((resolve, reject) => {
-    let out = '';
     proc.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
       const m = /listening on (http:\/\/\S+)/.exec(out);
       if (m) resolve({ proc, url: m[1]! });
     });
-    proc.on('exit', (code) => reject(new Error(`${server} server exited with ${code}`)));
-    setTimeout(() => reject(new Error(`${server} server printed no URL: ${out}`)), 20_000);
+    proc.once('exit', (code) => reject(new Error(`node ${args.join(' ')} exited with ${code}:\n${out}\n${err}`)));
+    setTimeout(() => reject(new Error(`node ${args.join(' ')} printed no URL in ${timeoutMs} ms:\n${out}\n${err}`)), timeoutMs).unref();
+  });
+}
+
+/** Starts `k8s-experts mcp <server> --http --port 0` and resolves with its URL. */
+export function startHttpServer(server: string, env: Record<string, string>): Promise<{ proc: ChildProcess; url: string }> {
+  return spawnListening([CLI, 'mcp', server, '--http', '--port', '0'], cleanEnv(env));
+}
+
+/** The echo test agent (test/helpers/a2a-echo-process.mjs) in a process of its own: another platform's peer. */
+export function startEchoPeer(): Promise<{ proc: ChildProcess; url: string }> {
+  return spawnListening([join(REPO_ROOT, 'test', 'helpers', 'a2a-echo-process.mjs')], cleanEnv({ K8S_EXPERTS_DATA_DIR: mkdtempSync(join(tmpdir(), 'k8sx-echo-')) }));
+}
+
+/** A port nothing listens on right now (taken and released at once). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
   });
 }
 

@@ -1,6 +1,5 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Task } from '@a2a-js/sdk';
@@ -10,18 +9,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { taskResult } from '../../shared/a2a/parts.js';
 import { sendRequest } from '../helpers/a2a.js';
-import { CLI, cleanEnv } from '../helpers/cli.js';
-
-/** A port nothing listens on right now (taken and released at once). */
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-    s.once('error', reject);
-  });
+import { CLI, cleanEnv, freePort, spawnListening } from '../helpers/cli.js';
 
 /**
  * The compose topology without Docker: the kubernetes MCP server, the ops agent and the router,
@@ -34,19 +22,9 @@ let dir: string;
 let env: Record<string, string>;
 let ports: Record<string, number>;
 
-function run(args: string[]): Promise<string> {
-  const proc = spawn(process.execPath, [CLI, '--config', join(dir, 'k8s-experts.yaml'), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+async function run(args: string[]): Promise<void> {
+  const { proc } = await spawnListening([CLI, '--config', join(dir, 'k8s-experts.yaml'), ...args], env, 60_000);
   procs.push(proc);
-  let out = '';
-  let err = '';
-  proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  return new Promise((resolve, reject) => {
-    proc.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (/listening on/.test(out)) resolve(out);
-    });
-    proc.once('exit', (code) => reject(new Error(`k8s-experts ${args.join(' ')} exited with ${code}:\n${out}\n${err}`)));
-  });
 }
 
 beforeAll(async () => {

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +16,7 @@ import { kubectl } from '../../tools/cluster/exec.js';
 import { createCrewMcpServer } from '../../agents/router/mcp-bridge.js';
 import { PeerClient } from '../../agents/router/peer-client.js';
 import { PeerDirectory } from '../../agents/router/peers.js';
-import { REPO_ROOT } from '../helpers/cli.js';
+import { REPO_ROOT, startEchoPeer } from '../helpers/cli.js';
 import { connectInMemory } from '../helpers/mcp.js';
 
 const ROUTING = z.array(z.object({ q: z.string(), agent: z.string(), skill: z.string().optional() })).parse(parse(readFileSync(join(REPO_ROOT, 'test', 'fixtures', 'questions', 'routing.yaml'), 'utf8')));
@@ -133,15 +133,8 @@ describe('when a peer goes away', () => {
 
   it('killed mid-task, the router answers with what it has instead of hanging', async () => {
     // Another platform's agent, reached through a2a.peers: a real A2A server in its own process.
-    const script = join(REPO_ROOT, 'test', 'helpers', 'a2a-echo-process.mjs');
-    peer = spawn(process.execPath, [script], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'], env: { PATH: process.env.PATH ?? '', K8S_EXPERTS_DATA_DIR: mkdtempSync(join(tmpdir(), 'k8sx-echo-')) } });
-    const peerUrl = await new Promise<string>((resolve, reject) => {
-      peer!.stdout!.on('data', (d: Buffer) => {
-        const m = /listening on (http:\/\/\S+)/.exec(d.toString());
-        if (m) resolve(m[1]!);
-      });
-      peer!.once('exit', (code) => reject(new Error(`echo peer exited with ${code}`)));
-    });
+    let peerUrl: string;
+    ({ proc: peer, url: peerUrl } = await startEchoPeer());
     const withPeer = await startCrew({ config: crewConfig({ K8S_EXPERTS_A2A_PEERS: peerUrl }), logger: createLogger({ level: 'silent' }), specialists: SPECIALIST_FACTORIES, anyPort: true });
     try {
       const client = await new ClientFactory().createFromUrl(withPeer.endpoints.find((e) => e.name === 'router')!.url);
@@ -165,14 +158,8 @@ describe('peers published as Kubernetes Services', () => {
   });
 
   it('the router reads the card behind a Service labelled k8s-experts.io/agent=true and routes to it', async () => {
-    peer = spawn(process.execPath, [join(REPO_ROOT, 'test', 'helpers', 'a2a-echo-process.mjs')], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'], env: { PATH: process.env.PATH ?? '', K8S_EXPERTS_DATA_DIR: mkdtempSync(join(tmpdir(), 'k8sx-echo-')) } });
-    const peerUrl = await new Promise<string>((resolve, reject) => {
-      peer!.stdout!.on('data', (d: Buffer) => {
-        const m = /listening on (http:\/\/\S+)/.exec(d.toString());
-        if (m) resolve(m[1]!);
-      });
-      peer!.once('exit', (code) => reject(new Error(`echo peer exited with ${code}`)));
-    });
+    let peerUrl: string;
+    ({ proc: peer, url: peerUrl } = await startEchoPeer());
     // The Service's own address is never dialled: the annotation says where the agent answers.
     const manifest = [
       `apiVersion: v1\nkind: Namespace\nmetadata: {name: ${NS}}`,
