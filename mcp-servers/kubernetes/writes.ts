@@ -13,7 +13,7 @@ import { contextInput } from '../../shared/mcp/inputs.js';
 import { objectDiff } from '../../shared/object-diff.js';
 import type { KubeObjectLike } from '../../shared/redact.js';
 import { type ManifestObject, namespaceFor } from './manifest.js';
-import type { KubeObject } from './tools/get.js';
+import { type KubeObject, requireNamespace } from './tools/get.js';
 
 /** The field manager our server-side applies and writes are recorded under. */
 export const FIELD_MANAGER = 'k8s-experts';
@@ -43,9 +43,7 @@ export async function writeTarget(
 ): Promise<WriteTarget> {
   const client = access.client(args.context);
   const resource = (await access.catalog(client)).resolve(args.kind);
-  if (resource.namespaced && !args.namespace) {
-    throw new UserError(`${resource.plural} are namespaced: say which namespace "${args.name}" is in`, `pass namespace, or find it with k8s_list kind=${resource.plural}`);
-  }
+  requireNamespace(resource, args);
   const namespace = resource.namespaced ? args.namespace : undefined;
   access.policy.assertWritable({ resource, namespace, name: args.name });
   return { client, resource, namespace, name: args.name, path: ResourceCatalog.path(resource, namespace, args.name) };

@@ -12,6 +12,13 @@ import { contextInput, kindInput, nameInput, namespaceInput } from '../../../sha
 
 export type KubeObject = { apiVersion?: string; kind?: string; metadata?: Record<string, unknown> & { name?: string; namespace?: string; uid?: string }; [k: string]: unknown };
 
+/** A namespaced kind named without a namespace is a question back, not a guess. */
+export function requireNamespace(resource: ApiResource, args: { name: string; namespace?: string | undefined }): void {
+  if (resource.namespaced && !args.namespace) {
+    throw new UserError(`${resource.plural} are namespaced: say which namespace "${args.name}" is in`, `pass namespace, or find it with k8s_list kind=${resource.plural}`);
+  }
+}
+
 /** Reads one object, after policy and namespace checks; shared by get and describe. */
 export async function readObject(
   access: ClusterAccess,
@@ -20,9 +27,7 @@ export async function readObject(
   const client = access.client(args.context);
   const resource = (await access.catalog(client)).resolve(args.kind);
   access.policy.assertKind(resource);
-  if (resource.namespaced && !args.namespace) {
-    throw new UserError(`${resource.plural} are namespaced: say which namespace "${args.name}" is in`, `pass namespace, or find it with k8s_list kind=${resource.plural}`);
-  }
+  requireNamespace(resource, args);
   const object = (await kubeRequest(client, { path: ResourceCatalog.path(resource, args.namespace, args.name) })).json as KubeObject;
   return { client, resource, object: { apiVersion: resource.apiVersion, kind: resource.kind, ...object } };
 }

@@ -15,13 +15,14 @@ import { type ApiResource, ResourceCatalog } from '../../../shared/kube-discover
 import type { KubeClient } from '../../../shared/kube.js';
 import { KubeApiError, kubeRequest } from '../../../shared/kube-http.js';
 import { namespaceInput, contextInput } from '../../../shared/mcp/inputs.js';
+import { objectRef } from '../../../shared/mcp/change.js';
 import { registerPolicedTool } from '../../../shared/mcp/register.js';
 import { toolResult } from '../../../shared/mcp/result.js';
 import { type KubeObjectLike, SecretRedactor } from '../../../shared/redact.js';
 import { cleanObject } from '../format.js';
 import { applyOrder, type ManifestObject, namespaceFor, parseManifest } from '../manifest.js';
 import { manifestInput } from '../manifest-writes.js';
-import { FIELD_MANAGER } from '../writes.js';
+import { FIELD_MANAGER, withNamespace } from '../writes.js';
 import type { KubeObject } from './get.js';
 
 export type ValidationStatus = 'valid' | 'invalid' | 'exists' | 'not-validated';
@@ -100,13 +101,8 @@ function secretRedactorFor(objects: ManifestObject[]): SecretRedactor {
   return redactor;
 }
 
-function refOf(o: Pick<ObjectValidation, 'kind' | 'apiVersion' | 'name' | 'namespace'>): string {
-  const group = o.apiVersion.includes('/') ? `.${o.apiVersion.split('/')[0]}` : '';
-  return `${o.kind.toLowerCase()}${group}/${o.name}${o.namespace ? ` -n ${o.namespace}` : ''}`;
-}
-
 function renderLine(v: ObjectValidation): string {
-  const head = `${refOf(v)}: ${v.status === 'valid' ? 'valid' : v.status === 'exists' ? 'valid, but it exists already (create would fail; apply would change it)' : v.status === 'invalid' ? 'INVALID' : 'not validated'}`;
+  const head = `${objectRef(v)}${v.namespace ? ` -n ${v.namespace}` : ''}: ${v.status === 'valid' ? 'valid' : v.status === 'exists' ? 'valid, but it exists already (create would fail; apply would change it)' : v.status === 'invalid' ? 'INVALID' : 'not validated'}`;
   const lines = [head];
   if (v.error) {
     lines.push(`  ${v.error.code} ${v.error.reason}: ${v.error.message}`);
@@ -138,13 +134,6 @@ async function dryRun(client: KubeClient, resource: ApiResource, namespace: stri
   } catch (error) {
     return { error };
   }
-}
-
-function withNs(object: ManifestObject, namespace: string | undefined): ManifestObject {
-  const metadata = { ...object.metadata };
-  if (namespace) metadata.namespace = namespace;
-  else delete metadata.namespace;
-  return { ...object, metadata };
 }
 
 /** Validates each object with a server-side dry run; never throws for one object's problem. */
@@ -192,14 +181,14 @@ export async function validateObjects(
       results.push(refused(0, 'Invalid', 'apply needs metadata.name (generateName works only with create)'));
       continue;
     }
-    const body = withNs(object, namespace);
+    const body = withNamespace(object, namespace);
     let attempt = await dryRun(client, resource, namespace, body, options.mode, options.force);
     let note: string | null = null;
     // A namespace this manifest creates does not exist during a dry run: validate the object in
     // `default` instead, which checks its schema and defaults (not that namespace's admission).
     if (attempt.error instanceof KubeApiError && attempt.error.status === 404 && namespace && newNamespaces.has(namespace)) {
       const stand = 'default';
-      const retry = await dryRun(client, resource, stand, withNs(object, stand), options.mode, options.force);
+      const retry = await dryRun(client, resource, stand, withNamespace(object, stand), options.mode, options.force);
       note = `namespace ${namespace} is created by this same manifest, so the object was validated in namespace ${stand} in its place`;
       attempt = retry.object ? { object: { ...retry.object, metadata: { ...retry.object.metadata, namespace } } } : retry;
     }
