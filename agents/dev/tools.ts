@@ -1,25 +1,11 @@
 /** Calling the kubernetes MCP server's tools from the dev agent (I/O only). */
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { errorMessage } from '../../shared/errors.js';
+import { mcpToolBox, type ToolOutcome, tryTool } from '../../shared/reasoning/toolbox.js';
 import type { ObjectVerdict } from './heal.js';
 
-export interface ToolOutcome<T> {
-  ok: boolean;
-  structured?: T;
-  text: string;
-}
-
-export async function callTool<T>(client: Client | undefined, name: string, args: Record<string, unknown>, signal?: AbortSignal): Promise<ToolOutcome<T>> {
-  if (!client) return { ok: false, text: 'the kubernetes MCP server is not connected to this agent' };
-  try {
-    const result = (await client.callTool({ name, arguments: args }, undefined, signal ? { signal } : undefined)) as CallToolResult & { structuredContent?: T };
-    const text = result.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');
-    return result.isError ? { ok: false, text } : { ok: true, text, ...(result.structuredContent ? { structured: result.structuredContent } : {}) };
-  } catch (e) {
-    signal?.throwIfAborted();
-    return { ok: false, text: errorMessage(e) };
-  }
+/** One kubernetes tool call through the agent's tool box (a refusal is an outcome, not an exception). */
+function callTool<T>(client: Client | undefined, name: string, args: Record<string, unknown>, signal?: AbortSignal): Promise<ToolOutcome<T>> {
+  return tryTool<T>(client && mcpToolBox(client), name, args, signal);
 }
 
 export interface ValidateOutput {

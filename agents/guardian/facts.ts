@@ -1,18 +1,11 @@
 /** What the guardian reads from the cluster (read-only tools of the kubernetes MCP server). */
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { errorMessage } from '../../shared/errors.js';
+import { mcpToolBox, type ToolOutcome, tryTool } from '../../shared/reasoning/toolbox.js';
 import { type ClusterFacts, isReadVerb, type ProposedAction, targetsOf } from './policy.js';
 
-async function call(client: Client, name: string, args: Record<string, unknown>, signal?: AbortSignal): Promise<{ ok: boolean; text: string; structured?: Record<string, unknown> }> {
-  try {
-    const r = (await client.callTool({ name, arguments: args }, undefined, signal ? { signal } : undefined)) as CallToolResult & { structuredContent?: Record<string, unknown> };
-    const text = r.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');
-    return r.isError ? { ok: false, text } : { ok: true, text, ...(r.structuredContent ? { structured: r.structuredContent } : {}) };
-  } catch (e) {
-    signal?.throwIfAborted();
-    return { ok: false, text: errorMessage(e) };
-  }
+/** One kubernetes tool call through the tool box (a refusal is an outcome, not an exception). */
+function call(client: Client, name: string, args: Record<string, unknown>, signal?: AbortSignal): Promise<ToolOutcome<Record<string, unknown>>> {
+  return tryTool<Record<string, unknown>>(mcpToolBox(client), name, args, signal);
 }
 
 const CLUSTER_SCOPED = new Set(['Namespace', 'PersistentVolume', 'CustomResourceDefinition', 'Node', 'ClusterRole', 'ClusterRoleBinding']);

@@ -1,5 +1,6 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { errorMessage } from '../errors.js';
 import type { ToolBox } from './engine.js';
 
 /**
@@ -26,4 +27,28 @@ export function mcpToolBox(client: Client, only?: readonly string[]): ToolBox {
       }
     },
   };
+}
+
+/** A tool call as an outcome: the tool's text and structured content, or what went wrong. */
+export interface ToolOutcome<T> {
+  ok: boolean;
+  structured?: T;
+  text: string;
+}
+
+/**
+ * A tool call whose failure is an answer, not an exception: a refusal (RBAC, a missing object) or
+ * a server that cannot be reached comes back as `ok: false` with its message. A cancelled caller
+ * still throws.
+ */
+export async function tryTool<T>(tools: ToolBox | undefined, name: string, args: Record<string, unknown>, signal?: AbortSignal): Promise<ToolOutcome<T>> {
+  if (!tools) return { ok: false, text: 'the kubernetes MCP server is not connected to this agent' };
+  try {
+    const result = await tools.callTool(name, args, signal);
+    const text = result.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');
+    return result.isError ? { ok: false, text } : { ok: true, text, ...(result.structuredContent ? { structured: result.structuredContent as T } : {}) };
+  } catch (e) {
+    signal?.throwIfAborted();
+    return { ok: false, text: errorMessage(e) };
+  }
 }
