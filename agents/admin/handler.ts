@@ -1,12 +1,12 @@
 /** admin's task handler: picks the skill (the router's `{ skill }` data part wins), runs it, answers text + data. */
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import type { TaskHandler, TaskRunContext } from '../../shared/a2a/executor.js';
+import type { TaskHandler } from '../../shared/a2a/executor.js';
 import type { TaskResult } from '../../shared/a2a/parts.js';
 import type { Config } from '../../shared/config.js';
 import { errorMessage, isUserError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
-import type { ReasoningEngine, ToolBox } from '../../shared/reasoning/engine.js';
-import { createLlmEngine } from '../../shared/reasoning/llm/engine.js';
+import type { ToolBox } from '../../shared/reasoning/engine.js';
+import { llmFallback } from '../../shared/reasoning/llm/fallback.js';
 import { AdminReads, desiredOf } from './cluster.js';
 import { nodeHealthReport, renderNode } from './nodes.js';
 import { requestedSkill } from '../../shared/a2a/agent.js';
@@ -69,31 +69,22 @@ async function upgrade(reads: AdminReads, progress: (t: string) => void): Promis
 }
 
 export function adminHandler(tools: ToolBox, client: Client, config: Config, logger: Logger): TaskHandler {
-  let llm: ReasoningEngine | undefined;
-  const fallback = async (ctx: TaskRunContext): Promise<TaskResult> => {
-    const what = `admin answers: the cluster's versions and kubelet skew (cluster-versions), node health and maintenance state (node-health), and a first upgrade-readiness report (upgrade-readiness)`;
-    if (config.llm.provider === 'none') {
-      return {
-        text: `I could not tell which of my skills "${ctx.text.trim()}" asks for. ${what}. For free-form questions set llm.provider (K8S_EXPERTS_LLM_PROVIDER=openai or ollama) and llm.model.`,
-        data: { understood: false, skills: [...ADMIN_SKILLS], llmProvider: 'none' },
-      };
-    }
-    try {
-      llm ??= createLlmEngine({ config: config.llm, tools, systemPrompt: ADMIN_SYSTEM_PROMPT, logger });
-      const a = await llm.answer({ question: ctx.text, signal: ctx.signal, onProgress: (e) => e.kind === 'tool-call' && ctx.progress(`calling ${e.tool}`) });
-      return { text: a.text, data: { engine: 'llm', understood: a.understood, ...a.data, toolCalls: a.toolCalls } };
-    } catch (e) {
-      if (ctx.signal.aborted) throw e;
-      return { text: `I could not tell which of my skills this asks for, and the model (llm.provider=${config.llm.provider}) failed: ${errorMessage(e)}. ${what}.`, data: { understood: false, llmError: errorMessage(e) } };
-    }
-  };
+  const fallback = llmFallback({
+    agent: 'admin',
+    config,
+    logger,
+    tools,
+    systemPrompt: ADMIN_SYSTEM_PROMPT,
+    skills: "the cluster's versions and kubelet skew (cluster-versions), node health and maintenance state (node-health), and a first upgrade-readiness report (upgrade-readiness)",
+    skillIds: ADMIN_SKILLS,
+  });
   return async (ctx) => {
     const requested = requestedSkill(ctx.data, ADMIN_SKILLS);
     if (requested && 'unknown' in requested) {
       return { text: `admin has no skill "${requested.unknown}"; its skills are ${ADMIN_SKILLS.join(', ')}.`, data: { error: 'unknown-skill', skill: requested.unknown, skills: [...ADMIN_SKILLS] } };
     }
     const skill: AdminSkill | undefined = requested?.skill ?? chooseAdminSkill(ctx.text);
-    if (!skill) return fallback(ctx);
+    if (!skill) return fallback(ctx.text, ctx);
     const reads = new AdminReads(tools, client, ctx.signal);
     const progress = (t: string) => ctx.progress(t, { skill });
     let result: TaskResult;

@@ -17,6 +17,8 @@ export interface FallbackOptions {
   systemPrompt: string;
   /** What the rules do answer, for the honest reply. */
   skills: string;
+  /** The agent's skill ids, listed in the data of an honest reply. */
+  skillIds?: readonly string[];
 }
 
 export type Fallback = (question: string, run: { signal: AbortSignal; progress(text: string): void }) => Promise<TaskResult>;
@@ -30,7 +32,7 @@ export function llmFallback(options: FallbackOptions): Fallback {
         text:
           `I could not match "${question.trim()}" to one of my skills (${options.skills}), and no language model is configured (llm.provider is none). ` +
           'Set llm.provider to openai or ollama and llm.model (K8S_EXPERTS_LLM_PROVIDER, K8S_EXPERTS_LLM_MODEL) to let a model answer questions beyond the rules.',
-        data: { agent: options.agent, skill: null, understood: false, llmProvider: 'none' },
+        data: { agent: options.agent, skill: null, understood: false, llmProvider: 'none', ...(options.skillIds ? { skills: [...options.skillIds] } : {}) },
       };
     }
     try {
@@ -48,7 +50,7 @@ export function llmFallback(options: FallbackOptions): Fallback {
       if (run.signal.aborted) throw e;
       return {
         text: `I could not match "${question.trim()}" to one of my skills (${options.skills}), and the model (llm.provider ${provider}) failed: ${errorMessage(e)}`,
-        data: { agent: options.agent, skill: null, understood: false, llmProvider: provider, error: errorMessage(e) },
+        data: { agent: options.agent, skill: null, understood: false, llmProvider: provider, error: errorMessage(e), ...(options.skillIds ? { skills: [...options.skillIds] } : {}) },
       };
     }
   };
