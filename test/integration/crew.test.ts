@@ -154,7 +154,7 @@ describe('peers published as Kubernetes Services', () => {
   const NS = 'crew-discovery';
   afterAll(async () => {
     peer?.kill('SIGKILL');
-    await kubectl(inject('kubectl'), inject('kubeconfig'), ['delete', 'namespace', NS, '--wait=false', '--ignore-not-found']);
+    await kubectl(inject('kubectl'), inject('kubeconfig'), ['delete', 'namespace', NS, '--ignore-not-found', '--wait=true', '--timeout=120s']);
   });
 
   it('the router reads the card behind a Service labelled k8s-experts.io/agent=true and routes to it', async () => {

@@ -80,7 +80,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const client of clients) await client.close();
   for (const release of [WEB, 'cross', 'broken']) await helm('uninstall', release, '--namespace', NS).catch(() => undefined);
-  await kubectl(inject('kubectl'), inject('kubeconfig'), ['delete', 'namespace', NS, '--wait=false', '--ignore-not-found']);
+  await kubectl(inject('kubectl'), inject('kubeconfig'), ['delete', 'namespace', NS, '--ignore-not-found', '--wait=true', '--timeout=120s']);
 });
 
 describe('helm write tools: only when writes are enabled', () => {

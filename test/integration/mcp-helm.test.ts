@@ -25,7 +25,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await client.close();
   await helm('uninstall', RELEASE, '--namespace', NS).catch(() => undefined);
-  await kubectl(inject('kubectl'), inject('kubeconfig'), ['delete', 'namespace', NS, '--wait=false', '--ignore-not-found']);
+  await kubectl(inject('kubectl'), inject('kubeconfig'), ['delete', 'namespace', NS, '--ignore-not-found', '--wait=true', '--timeout=120s']);
 });
 
 /** Every helm tool result is also checked for the chart's credential. */

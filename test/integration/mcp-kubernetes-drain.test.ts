@@ -63,7 +63,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await client?.close();
-  await k(['delete', 'namespace', NS, '--wait=false', '--ignore-not-found']);
+  await k(['delete', 'namespace', NS, '--ignore-not-found', '--wait=true', '--timeout=120s']);
   await k(['delete', 'node', NODE, '--ignore-not-found']);
 });
 

@@ -51,7 +51,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const c of [confirming.client, declining.client, cannotAsk]) await c.close();
-  await k(['delete', 'namespace', NS, '--wait=false', '--ignore-not-found']);
+  await k(['delete', 'namespace', NS, '--ignore-not-found', '--wait=true', '--timeout=120s']);
 });
 
 describe('write tools exist only when writes are enabled', () => {
@@ -139,7 +139,7 @@ describe('k8s_apply: server-side apply with a dry run and a diff', () => {
     const r = await call(confirming.client, 'k8s_apply', { manifest: objects });
     expect((r.structuredContent!.changes as Array<{ kind: string }>).map((c) => c.kind)).toEqual(['Namespace', 'ConfigMap']);
     expect(await exists(['configmap', 'settings', '-n', ns])).toBe(true);
-    await k(['delete', 'namespace', ns, '--wait=false']);
+    await k(['delete', 'namespace', ns, '--wait=true', '--timeout=120s']);
   });
 
   it('bad manifests get a clear error and the server keeps serving', async () => {
