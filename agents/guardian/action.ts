@@ -5,7 +5,7 @@
  */
 import { parseAllDocuments } from 'yaml';
 import { z } from 'zod';
-import { canonicalKind, type ManifestLike, type ProposedAction } from './policy.js';
+import { canonicalKind, type ManifestLike, type ProposedAction } from '../../shared/policy/judge.js';
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,252}$/;
 

@@ -1,7 +1,7 @@
 /** What the guardian reads from the cluster (read-only tools of the kubernetes MCP server). */
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { mcpToolBox, type ToolOutcome, tryTool } from '../../shared/reasoning/toolbox.js';
-import { type ClusterFacts, isReadVerb, type ProposedAction, targetsOf } from './policy.js';
+import { type ClusterFacts, isReadVerb, type ProposedAction, targetsOf } from '../../shared/policy/judge.js';
 
 /** One kubernetes tool call through the tool box (a refusal is an outcome, not an exception). */
 function call(client: Client, name: string, args: Record<string, unknown>, signal?: AbortSignal): Promise<ToolOutcome<Record<string, unknown>>> {
@@ -19,12 +19,13 @@ export interface Gathered {
 
 /**
  * Completes an action with what the cluster says: the namespace of a named object when none was
- * given, the labels of every namespace it touches, the replicas a scale changes from. Without a
- * client (or when a read fails) facts stay unknown and the policy treats them cautiously.
+ * given, the labels of every namespace it touches (production, Pod Security level), the replicas
+ * a scale changes from, and the time it is judged at. Without a client (or when a read fails)
+ * facts stay unknown and the policy treats them cautiously.
  */
-export async function gatherFacts(client: Client | undefined, input: ProposedAction, signal?: AbortSignal): Promise<Gathered> {
+export async function gatherFacts(client: Client | undefined, input: ProposedAction, signal?: AbortSignal, options: { now?: Date } = {}): Promise<Gathered> {
   const action: ProposedAction = { ...input };
-  const facts: ClusterFacts = { namespaceLabels: {} };
+  const facts: ClusterFacts = { namespaceLabels: {}, now: options.now ?? new Date() };
   const notes: string[] = [];
   const namespaced = action.kind !== undefined && !CLUSTER_SCOPED.has(action.kind);
   if (isReadVerb(action.verb)) return { action, facts, notes };

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Client as A2AClient } from '@a2a-js/sdk/client';
@@ -9,17 +9,22 @@ import { createGuardianAgent } from '../../agents/guardian/index.js';
 import { type RunningAgent } from '../../shared/a2a/serve.js';
 import { loadConfig } from '../../shared/config.js';
 import { createLogger } from '../../shared/logger.js';
+import { openPolicySource } from '../../shared/policy/source.js';
 import { kubectl } from '../../tools/cluster/exec.js';
 import { askCompleted, serveForTest } from '../helpers/a2a.js';
 import { kubernetesClient } from '../helpers/mcp.js';
 
 const k = (args: string[]) => kubectl(inject('kubectl'), inject('kubeconfig'), args);
+/** A namespace where Pod Security forbids privileged pods (made here, removed at the end). */
+const RESTRICTED = `gpol-restricted-${process.pid}`;
 
 let agent: RunningAgent;
 let mcp: Client;
 let a2a: A2AClient;
 
 beforeAll(async () => {
+  await k(['create', 'namespace', RESTRICTED]);
+  await k(['label', 'namespace', RESTRICTED, 'pod-security.kubernetes.io/enforce=restricted']);
   const dir = mkdtempSync(join(tmpdir(), 'k8sx-guardian-agent-'));
   // An extra protected namespace from config joins the built-in ones.
   const config = loadConfig({ env: { K8S_EXPERTS_DATA_DIR: join(dir, 'data'), K8S_EXPERTS_KUBECONFIG: inject('kubeconfig'), K8S_EXPERTS_MCP_PROTECTED_NAMESPACES: 'kube-system,kube-public,kube-node-lease,data' }, cwd: dir });
@@ -32,6 +37,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await agent?.close();
   await mcp?.close();
+  await k(['delete', 'namespace', RESTRICTED, '--wait=true', '--timeout=120s', '--ignore-not-found']);
 });
 
 interface Verdict {
@@ -69,15 +75,35 @@ describe('guardian agent over A2A', () => {
     expect(v.rules).toContain('forbidden-delete');
   });
 
-  it('a privileged pod: deny (from a manifest and from text)', async () => {
+  it('a privileged pod: approval in default, deny where Pod Security is restricted (labels read from the cluster)', async () => {
     const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'debug', namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'busybox', securityContext: { privileged: true } }] } };
     const v = await ask('Check this manifest before I apply it', { action: { verb: 'apply', manifest: stringify(pod) } });
-    expect(v.verdict).toBe('deny');
-    expect(v.rules).toEqual(['privileged-pod']);
+    expect(v.verdict).toBe('require-approval');
+    expect(v.rules).toEqual(['privileged-pod-approval']);
     expect(v.reasons[0]).toContain('privileged');
     const t = await ask('Can I run a privileged pod in default?');
-    expect(t.verdict).toBe('deny');
-    expect(t.rules).toEqual(['privileged-pod']);
+    expect(t.verdict).toBe('require-approval');
+    expect(t.rules).toEqual(['privileged-pod-approval']);
+    const restricted = await ask('', { action: { verb: 'apply', manifest: stringify({ ...pod, metadata: { name: 'debug', namespace: RESTRICTED } }) } });
+    expect(restricted.verdict).toBe('deny');
+    expect(restricted.rules).toEqual(['privileged-pod']);
+    expect(restricted.reasons[0]).toContain(`namespace ${RESTRICTED} is restricted (labelled pod-security.kubernetes.io/enforce=restricted)`);
+    expect((restricted.data.facts as { namespaceLabels: Record<string, Record<string, string>> }).namespaceLabels[RESTRICTED]).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'restricted' });
+  });
+
+  it('RBAC: a grant to all authenticated users is denied, a role that reads Secrets needs approval; a proposalId comes back', async () => {
+    const binding = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'everyone-views' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' }, subjects: [{ kind: 'Group', name: 'system:authenticated', apiGroup: 'rbac.authorization.k8s.io' }] };
+    const v = await ask('', { action: { verb: 'apply', manifest: binding }, proposalId: 'prop-123' });
+    expect(v.verdict).toBe('deny');
+    expect(v.rules).toEqual(['rbac-public-grant']);
+    expect(v.reasons[0]).toBe('ClusterRoleBinding everyone-views, subject 0: grants ClusterRole view to group system:authenticated (every user and service account with any credentials): forbidden.');
+    expect(v.data.proposalId).toBe('prop-123');
+    expect(v.data.policy).toMatchObject({ version: 'built-in' });
+    const role = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'peek', namespace: 'default' }, rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list'] }] };
+    const r = await ask('', { action: { verb: 'apply', manifest: role } });
+    expect(r.verdict).toBe('require-approval');
+    expect(r.rules).toEqual(['rbac-escalation']);
+    expect(r.reasons[0]).toContain('Role peek, rule 0: can read Secrets (get, list)');
   });
 
   it('"Is it safe to scale cart to 0?": require-approval, cart found in shop', async () => {
@@ -146,5 +172,36 @@ describe('guardian agent over A2A', () => {
     const invalid = await ask('', { action: { verb: 'delete', kind: 'Pod', name: '../../etc' } });
     expect(invalid.verdict).toBeNull();
     expect(invalid.text).toContain('action.name');
+  });
+});
+
+describe('guardian agent with a policy file', () => {
+  it('judges by the file, follows valid edits, keeps the last good policy on a bad one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'k8sx-guardian-policy-'));
+    const file = join(dir, 'policy.yaml');
+    const example = readFileSync(join(import.meta.dirname, '..', '..', 'examples', 'guardian-policy.yaml'), 'utf8');
+    const secrets = '  - id: secrets-need-approval\n    type: match\n    effect: require-approval\n    kinds: [Secret]\n    description: Any change to Secrets needs approval\n';
+    writeFileSync(file, example + secrets);
+    const config = loadConfig({ env: { K8S_EXPERTS_DATA_DIR: join(dir, 'data'), K8S_EXPERTS_KUBECONFIG: inject('kubeconfig'), K8S_EXPERTS_POLICY_FILE: file }, cwd: dir });
+    const logger = createLogger({ level: 'silent' });
+    const source = openPolicySource(config, logger, { intervalMs: 50 });
+    const served = await serveForTest(createGuardianAgent({ config, logger, mcp: { kubernetes: mcp } }, { policySource: source }), config, logger);
+    const secret = { action: { verb: 'create', kind: 'Secret', name: 'token', namespace: 'default' } };
+    const verdict = async () => (await askCompleted(served.client, '', secret)).data as { verdict: string; rules: string[]; policy: { file?: string; version: string; lastError?: string } };
+    try {
+      const first = await verdict();
+      expect(first).toMatchObject({ verdict: 'require-approval', rules: ['secrets-need-approval'], policy: { file } });
+      expect(first.policy.version).toMatch(/^[0-9a-f]{64}$/);
+
+      writeFileSync(file, example);
+      await expect.poll(async () => (await verdict()).verdict, { timeout: 10_000, interval: 100 }).toBe('allow');
+
+      writeFileSync(file, example + secrets.replace('kinds: [Secret]', 'kinds: [Secret]\n    colour: red'));
+      await expect.poll(async () => (await verdict()).policy.lastError, { timeout: 10_000, interval: 100 }).toContain('rules[13] (id "secrets-need-approval"): unknown field "colour"');
+      expect((await verdict()).verdict).toBe('allow');
+    } finally {
+      await served.agent.close();
+      source.close();
+    }
   });
 });

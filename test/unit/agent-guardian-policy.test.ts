@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { actionFromData, actionFromText, manifestObjects } from '../../agents/guardian/action.js';
 import { gatherFacts } from '../../agents/guardian/facts.js';
-import { canonicalKind, type ClusterFacts, defaultPolicy, judge, type Policy, type ProposedAction } from '../../agents/guardian/policy.js';
+import { canonicalKind, type ClusterFacts, defaultPolicy, judge, type Policy, type ProposedAction } from '../../shared/policy/judge.js';
 
 const policy = defaultPolicy();
 const plain: ClusterFacts = { namespaceLabels: { default: {}, shop: { environment: 'production' }, web: { team: 'web' } }, currentReplicas: 4 };
@@ -15,6 +15,10 @@ describe('guardian policy: one test per rule', () => {
     expect(verdictOf({ verb: 'patch', kind: 'Namespace', name: 'kube-public' }).verdict).toBe('deny');
     const custom = defaultPolicy(['platform']);
     expect(verdictOf({ verb: 'create', kind: 'ConfigMap', name: 'x', namespace: 'platform' }, { namespaceLabels: { platform: {} } }, custom).rules).toEqual(['protected-namespace']);
+    // The crew's own namespace (config guardian.crewNamespace) is protected as well.
+    const crew = defaultPolicy({ protectedNamespaces: ['platform'], crewNamespace: 'agents' });
+    expect(verdictOf({ verb: 'patch', kind: 'Deployment', name: 'guardian', namespace: 'agents' }, { namespaceLabels: { agents: {} } }, crew).rules).toEqual(['protected-namespace']);
+    expect(verdictOf({ verb: 'patch', kind: 'Deployment', name: 'guardian', namespace: 'k8s-experts' }, { namespaceLabels: { 'k8s-experts': {} } }).verdict).toBe('deny');
     // Reads are not changes.
     expect(verdictOf({ verb: 'get', kind: 'Pod', namespace: 'kube-system' }).verdict).toBe('allow');
   });
@@ -36,13 +40,27 @@ describe('guardian policy: one test per rule', () => {
     expect(verdictOf({ verb: 'apply', objects: [{ ...binding, roleRef: { name: 'view' } }] }).verdict).toBe('allow');
   });
 
-  it('privileged-pod (deny): in pods, workload templates and cron job templates', () => {
+  it('privileged-pod: deny in restricted namespaces, approval elsewhere; in pods, workload templates and cron job templates', () => {
     const container = (securityContext: object) => ({ name: 'c', image: 'x', securityContext });
     const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default' }, spec: { containers: [container({ privileged: true })] } };
     const deploy = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd', namespace: 'default' }, spec: { template: { spec: { initContainers: [container({ capabilities: { add: ['SYS_ADMIN'] } })], containers: [] } } } };
     const cron = { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'c', namespace: 'default' }, spec: { jobTemplate: { spec: { template: { spec: { containers: [container({ privileged: true })] } } } } } };
-    for (const o of [pod, deploy, cron]) expect(verdictOf({ verb: 'create', objects: [o] }).rules, o.kind).toEqual(['privileged-pod']);
+    // default carries no Pod Security label: a person decides.
+    for (const o of [pod, deploy, cron]) expect(verdictOf({ verb: 'create', objects: [o] }), o.kind).toMatchObject({ verdict: 'require-approval', rules: ['privileged-pod-approval'] });
     expect(verdictOf({ verb: 'create', objects: [{ ...pod, spec: { containers: [container({ privileged: false })] } }] }).verdict).toBe('allow');
+    // Pod Security baseline or restricted: forbidden, and the reason names the label.
+    for (const level of ['baseline', 'restricted']) {
+      const j = verdictOf({ verb: 'create', objects: [{ ...pod, metadata: { name: 'p', namespace: 'secure' } }] }, { namespaceLabels: { secure: { 'pod-security.kubernetes.io/enforce': level } } });
+      expect(j, level).toMatchObject({ verdict: 'deny', rules: ['privileged-pod'] });
+      expect(j.reasons[0]).toBe(`A privileged container (privileged: true, or SYS_ADMIN/ALL capabilities) can take over its node, and namespace secure is restricted (labelled pod-security.kubernetes.io/enforce=${level}): forbidden.`);
+    }
+    expect(verdictOf({ verb: 'create', objects: [{ ...pod, metadata: { name: 'p', namespace: 'lab' } }] }, { namespaceLabels: { lab: { 'pod-security.kubernetes.io/enforce': 'privileged' } } }).rules).toEqual(['privileged-pod-approval']);
+    // Labels that cannot be read count as restricted, and the reason says so.
+    const unknown = verdictOf({ verb: 'create', kind: 'Pod', namespace: 'elsewhere', privileged: true }, {});
+    expect(unknown).toMatchObject({ verdict: 'deny', rules: ['privileged-pod'] });
+    expect(unknown.reasons[0]).toContain('the labels of namespace elsewhere could not be read, so it is treated as restricted');
+    // The crew's namespace is restricted too.
+    expect(verdictOf({ verb: 'create', kind: 'Pod', namespace: 'k8s-experts', privileged: true }, { namespaceLabels: { 'k8s-experts': {} } }).rules).toEqual(['protected-namespace', 'privileged-pod']);
   });
 
   it('delete-needs-approval, scale-to-zero, large-replica-change, many-objects (require-approval)', () => {
