@@ -1,8 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { maskCredentialPatterns } from './redact.js';
+import { MASK, maskCredentialPatterns } from './redact.js';
 import pino, { type Logger } from 'pino';
 import type { Config } from './config.js';
+import { scrubSecretLiterals } from './secret-literals.js';
 
 export type { Logger } from 'pino';
 
@@ -59,13 +60,26 @@ export function loggerFromConfig(config: Config, options: Omit<LoggerOptions, 'l
 
 const MAX_LOGGED_STRING = 200;
 
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The value of kubectl's `--from-literal k=v` given as two arguments, masked ("k=***"). */
+const maskLiteralArgument = (arg: unknown) => (typeof arg === 'string' && arg.includes('=') ? `${arg.slice(0, arg.indexOf('='))}=${MASK}` : arg);
+
+/** Every value of a map masked, whatever its type (a model may write numbers or objects there). */
+const maskAll = (values: unknown) => (isRecord(values) ? Object.fromEntries(Object.keys(values).map((k) => [k, MASK])) : values);
+
 /**
- * Tool arguments as they may be logged: credential-shaped text masked, long strings (a manifest, a
- * PromQL file, values) replaced by their length — a Secret's stringData never reaches agent.log.
+ * Tool arguments as they may be logged: credential-shaped text and secret values a text gives
+ * ("with value x", `--from-literal=k=v`, a short Secret manifest) masked, Secret objects' data and
+ * stringData masked, long strings (a manifest, a PromQL file, values) replaced by their length —
+ * a Secret's stringData never reaches agent.log.
  */
 export function argsForLog(args: unknown): unknown {
-  if (typeof args === 'string') return args.length > MAX_LOGGED_STRING ? `<${args.length} characters>` : maskCredentialPatterns(args);
-  if (Array.isArray(args)) return args.map(argsForLog);
-  if (args !== null && typeof args === 'object') return Object.fromEntries(Object.entries(args).map(([k, v]) => [k, argsForLog(v)]));
+  if (typeof args === 'string') return args.length > MAX_LOGGED_STRING ? `<${args.length} characters>` : scrubSecretLiterals(maskCredentialPatterns(args));
+  if (Array.isArray(args)) return args.map((arg, i) => argsForLog(args[i - 1] === '--from-literal' ? maskLiteralArgument(arg) : arg));
+  if (isRecord(args)) {
+    const masked = args.kind === 'Secret' ? { ...args, data: maskAll(args.data), stringData: maskAll(args.stringData) } : args;
+    return Object.fromEntries(Object.entries(masked).map(([k, v]) => [k, argsForLog(v)]));
+  }
   return args;
 }

@@ -7,10 +7,11 @@
 import { type AgentContext, type AgentDefinition, requestedSkill } from '../../shared/a2a/agent.js';
 import type { TaskResult } from '../../shared/a2a/parts.js';
 import type { TaskHandler } from '../../shared/a2a/executor.js';
-import { MASK } from '../../shared/redact.js';
+import { scrubValues, secretValuesIn } from '../../shared/secret-literals.js';
 import { generateManifestSkill } from './generate-skill.js';
 import { kubectlCommandSkill } from './kubectl-skill.js';
-import { secretValuesIn } from './request.js';
+
+export { scrubValues } from '../../shared/secret-literals.js';
 
 export const DEV_SKILLS = ['generate-manifest', 'kubectl-command'] as const;
 export type DevSkill = (typeof DEV_SKILLS)[number];
@@ -26,19 +27,6 @@ export function chooseDevSkill(text: string, data: unknown[]): { skill: DevSkill
   if (/\bkubectl\b|\bcommand\b|\bhow (do|can|would) i\b|\bhow to\b/.test(t)) return { skill: 'kubectl-command' };
   if (/\b(scale|restart|logs?|describe|delete|remove)\b/.test(t) && !/\b(create|generate|write|make|new)\b/.test(t)) return { skill: 'kubectl-command' };
   return { skill: 'generate-manifest' };
-}
-
-/** Replaces every occurrence of the given values in every string of a result. */
-export function scrubValues<T>(value: T, secrets: string[]): T {
-  if (secrets.length === 0) return value;
-  const sorted = [...secrets].sort((a, b) => b.length - a.length);
-  const walk = (v: unknown): unknown => {
-    if (typeof v === 'string') return sorted.reduce((s, secret) => s.split(secret).join(MASK), v);
-    if (Array.isArray(v)) return v.map(walk);
-    if (isRecord(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [walk(k) as string, walk(x)]));
-    return v;
-  };
-  return walk(value) as T;
 }
 
 export function createDevAgent(ctx: AgentContext): AgentDefinition {

@@ -5,7 +5,11 @@
  * Secret values are read only to notice that one was given: the plan keeps the keys, never the
  * values, so nothing downstream can echo them.
  */
+import { keyValues } from '../../shared/secret-literals.js';
 import { isImageReference } from './names.js';
+
+// Found in the shared module, which masks them in task history and logs as well.
+export { keyValues, secretValuesIn } from '../../shared/secret-literals.js';
 
 export type PlannedKind = 'Deployment' | 'Service' | 'ConfigMap' | 'Secret' | 'Job' | 'CronJob';
 
@@ -86,15 +90,6 @@ export function scheduleFromText(text: string): { cron: string; phrase: string }
   if (m[2]) return { cron: `${minute} ${hour} * * ${DAYS[m[2]]}`, phrase };
   if (/week/.test(m[1]!)) return { cron: `${minute} ${hour} * * 0`, phrase };
   return { cron: `${minute} ${hour} 1 * *`, phrase };
-}
-
-/** KEY=value pairs ("LOG_LEVEL=debug", 'MSG="hello world"'). */
-export function keyValues(text: string): Array<[string, string]> {
-  const out: Array<[string, string]> = [];
-  for (const m of text.matchAll(/(?<![\w-])([A-Za-z_][\w.-]{0,252})=("[^"]*"|'[^']*'|[^\s,;]+)/g)) {
-    out.push([m[1]!, m[2]!.replace(/^["']|["']$/g, '')]);
-  }
-  return out;
 }
 
 function findImage(text: string): string | undefined {
@@ -202,18 +197,4 @@ export function parseManifestRequest(input: string): ManifestPlan {
   // Nothing runs an image: a word taken for one may be a secret value ("using hunter22").
   if (!plan.kinds.some((k) => k === 'Deployment' || k === 'Job' || k === 'CronJob')) delete plan.image;
   return plan;
-}
-
-/**
- * The secret values a request holds ("with value x", "password=y"), only so that an answer can
- * be checked for them and scrubbed (defence in depth: the plan never keeps them). Empty unless
- * the request is about a secret.
- */
-export function secretValuesIn(input: string): string[] {
-  const text = typeof input === 'string' ? input.slice(0, 4000) : '';
-  if (!/\bsecrets?\b|\bpassword\b|\btoken\b/i.test(text)) return [];
-  const values = new Set<string>();
-  for (const [, v] of keyValues(text)) values.add(v);
-  for (const m of text.matchAll(/\b(?:value|password|token|key)\s+(?:of\s+|is\s+|=\s*)?["'`]?([^\s"'`]+)/gi)) values.add(m[1]!.replace(/["'`.,;:!?]+$/, ''));
-  return [...values].filter((v) => v.length >= 3);
 }

@@ -8,6 +8,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { hostHeaderValidation } from '@modelcontextprotocol/sdk/server/middleware/hostHeaderValidation.js';
 import { z } from 'zod';
 import { errorMessage } from '../../shared/errors.js';
+import { maskSecretLiterals, scrubSecretLiterals, secretLiteralsIn } from '../../shared/secret-literals.js';
 import { argsForLog, type Logger } from '../../shared/logger.js';
 import type { ReasoningEngine } from '../../shared/reasoning/engine.js';
 
@@ -59,19 +60,22 @@ export function createQueryApp(options: QueryAppOptions): express.Express {
     }
     const query = parsed.data.query;
     const started = Date.now();
-    options.logger.info({ query }, 'query received');
+    // The log gets the question with any Secret value it holds masked (and the answer likewise).
+    const logged = scrubSecretLiterals(query);
+    const values = secretLiteralsIn(query);
+    options.logger.info({ query: logged }, 'query received');
     try {
       const answer = await options.engine.answer({
         question: query,
         onProgress: (event) => {
-          if (event.kind === 'tool-call') options.logger.info({ query, tool: event.tool, args: argsForLog(event.args) }, 'tool call');
-          if (event.kind === 'tool-result') options.logger.info({ query, tool: event.tool, isError: event.isError, chars: event.chars }, 'tool result');
+          if (event.kind === 'tool-call') options.logger.info({ query: logged, tool: event.tool, args: argsForLog(event.args) }, 'tool call');
+          if (event.kind === 'tool-result') options.logger.info({ query: logged, tool: event.tool, isError: event.isError, chars: event.chars }, 'tool result');
         },
       });
-      options.logger.info({ query, answer: answer.text, understood: answer.understood, engine: options.engine.name, ms: Date.now() - started }, 'query answered');
+      options.logger.info({ query: logged, answer: maskSecretLiterals(answer.text, values), understood: answer.understood, engine: options.engine.name, ms: Date.now() - started }, 'query answered');
       res.json({ query, answer: answer.text });
     } catch (e) {
-      options.logger.error({ query, err: e }, 'query failed');
+      options.logger.error({ query: logged, err: maskSecretLiterals(errorMessage(e), values) }, 'query failed');
       res.status(500).json({ query, error: `could not answer: ${errorMessage(e)}` });
     }
   });

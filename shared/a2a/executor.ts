@@ -2,6 +2,7 @@ import { type Message, TaskState } from '@a2a-js/sdk';
 import { AgentEvent, type AgentExecutor, type ExecutionEventBus, type RequestContext } from '@a2a-js/sdk/server';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { maskSecretLiterals, secretLiteralsIn } from '../secret-literals.js';
 import { agentMessage, messageData, messageText, resultArtifact, type TaskResult } from './parts.js';
 
 /** What a task handler gets: the request, its text and data, a cancellation signal and a progress channel. */
@@ -95,7 +96,8 @@ export class TaskExecutor implements AgentExecutor {
       if (state.controller.signal.aborted) {
         this.settle(taskId, bus, TaskState.TASK_STATE_CANCELED, 'Task canceled.');
       } else {
-        this.logger?.warn({ err: e, taskId }, 'task failed');
+        // The error may echo the request, and the request may hold a Secret value.
+        this.logger?.warn({ error: maskSecretLiterals(errorMessage(e), secretLiteralsIn(messageText(request.userMessage))), taskId }, 'task failed');
         this.settle(taskId, bus, TaskState.TASK_STATE_FAILED, errorMessage(e));
       }
     } finally {

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TaskStore } from '@a2a-js/sdk/server';
+import { type Artifact, type Message, type Part, Role, type Task, TaskState } from '@a2a-js/sdk';
+import type { ServerCallContext, TaskStore } from '@a2a-js/sdk/server';
 import { DatabaseTaskStore, TASK_TABLE } from '@a2a-js/sdk/server/database';
 import Database from 'better-sqlite3';
 import { type Kysely, Kysely as KyselyDb, type Migration, Migrator, PostgresDialect, sql, SqliteDialect } from 'kysely';
@@ -8,6 +9,8 @@ import pg from 'pg';
 import type { Config } from '../config.js';
 import { errorMessage, UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { maskSecretLiterals, maskSecretLiteralsDeep, mentionsSecret, type SecretLiteral, secretLiteralsIn, secretLiteralsInValue } from '../secret-literals.js';
+import { messageText } from './parts.js';
 
 /** The SQLite file under dataDir that holds every agent's tasks (one process or several). */
 export const SQLITE_FILE = 'a2a-tasks.sqlite';
@@ -153,11 +156,95 @@ export interface TaskStoreHandle {
   close(): Promise<void>;
 }
 
+const FINAL_STATES = new Set([TaskState.TASK_STATE_COMPLETED, TaskState.TASK_STATE_FAILED, TaskState.TASK_STATE_CANCELED, TaskState.TASK_STATE_REJECTED]);
+
+/** Tasks whose literals are remembered at once; beyond that the oldest are forgotten. */
+const REMEMBERED_TASKS = 1_000;
+
+/** The secret literals a task's user messages give (text and data parts). */
+function userLiterals(task: Task): SecretLiteral[] {
+  const users = (task.history ?? []).filter((m) => m.role === Role.ROLE_USER);
+  // A follow-up ("use value y instead") is about a secret when the conversation was.
+  const assumeSecret = users.some((m) => mentionsSecret(messageText(m)));
+  return users.flatMap((m) =>
+    m.parts.flatMap((p) =>
+      p.content?.$case === 'text' ? secretLiteralsIn(p.content.value, { assumeSecret }) : p.content?.$case === 'data' ? secretLiteralsInValue(p.content.value, { assumeSecret }) : [],
+    ),
+  );
+}
+
+function maskPart(part: Part, literals: SecretLiteral[]): Part {
+  const metadata = maskSecretLiteralsDeep(part.metadata, literals);
+  const content = part.content;
+  if (content?.$case === 'text') return { ...part, metadata, content: { $case: 'text', value: maskSecretLiterals(content.value, literals) } };
+  if (content?.$case === 'data') return { ...part, metadata, content: { $case: 'data', value: maskSecretLiteralsDeep(content.value as unknown, literals) } };
+  return { ...part, metadata };
+}
+
+function maskMessage(message: Message, literals: SecretLiteral[]): Message {
+  return { ...message, parts: message.parts.map((p) => maskPart(p, literals)), metadata: maskSecretLiteralsDeep(message.metadata, literals) };
+}
+
+function maskArtifact(artifact: Artifact, literals: SecretLiteral[]): Artifact {
+  return {
+    ...artifact,
+    name: maskSecretLiterals(artifact.name, literals),
+    description: maskSecretLiterals(artifact.description, literals),
+    parts: artifact.parts.map((p) => maskPart(p, literals)),
+    metadata: maskSecretLiteralsDeep(artifact.metadata, literals),
+  };
+}
+
+/** A copy of a task with the literals masked in its messages, status, artifacts and metadata (ids untouched). */
+function maskTask(task: Task, literals: SecretLiteral[]): Task {
+  return {
+    ...task,
+    history: (task.history ?? []).map((m) => maskMessage(m, literals)),
+    status: task.status && { ...task.status, message: task.status.message && maskMessage(task.status.message, literals) },
+    artifacts: (task.artifacts ?? []).map((a) => maskArtifact(a, literals)),
+    metadata: maskSecretLiteralsDeep(task.metadata, literals),
+  };
+}
+
+/**
+ * A TaskStore that never stores a secret value a person gave in a request: every save masks, in
+ * the whole task, each secret literal its user messages hold (shared/secret-literals.ts), so
+ * GetTask, ListTasks and the database see "with value ***". Loads return what was stored.
+ *
+ * The literals are recomputed from the task's own user messages on every save, but the SDK
+ * reloads the (already masked) task before each status and artifact update of a turn, so a
+ * progress message or answer echoing the value would meet a history that no longer holds it.
+ * The literals of a task are therefore also remembered in memory (never stored) until it ends,
+ * for at most REMEMBERED_TASKS tasks. The value stays intact where the handler reads it: the SDK
+ * gives the executor the incoming message itself, and this never changes what it is given.
+ */
+export function secretMaskingTaskStore(inner: TaskStore): TaskStore {
+  const remembered = new Map<string, SecretLiteral[]>();
+  const remember = (task: Task, literals: SecretLiteral[]) => {
+    remembered.delete(task.id);
+    if (task.status && FINAL_STATES.has(task.status.state)) return;
+    remembered.set(task.id, literals);
+    if (remembered.size > REMEMBERED_TASKS) remembered.delete(remembered.keys().next().value!);
+  };
+  return {
+    save: async (task: Task, context: ServerCallContext) => {
+      const found = userLiterals(task);
+      const known = remembered.get(task.id) ?? [];
+      const literals = found.length === 0 ? known : [...known, ...found.filter((f) => !known.some((k) => k.key === f.key && k.value === f.value))];
+      if (literals.length > 0) remember(task, literals);
+      await inner.save(literals.length === 0 ? task : maskTask(task, literals), context);
+    },
+    load: (taskId, context) => inner.load(taskId, context),
+    list: (params, context) => inner.list(params, context),
+  };
+}
+
 /**
  * The SDK's DatabaseTaskStore for one agent: SQLite under dataDir by default, PostgreSQL when
  * a2a.databaseUrl (DATABASE_URL) is set. One `tasks` table holds every agent's tasks; the owner
  * column is the agent's name, so each agent sees (GetTask, ListTasks) only its own. Callers share
- * one bearer token, so there is no per-user identity to scope by.
+ * one bearer token, so there is no per-user identity to scope by. Secret values given in requests
+ * are masked before anything is stored (secretMaskingTaskStore).
  */
 export async function openTaskStore(options: { agent: string; config: Config; logger?: Logger }): Promise<TaskStoreHandle> {
   const shared = openShared(options.config);
@@ -177,7 +264,7 @@ export async function openTaskStore(options: { agent: string; config: Config; lo
     throw e;
   }
   const agent = options.agent;
-  const store = new DatabaseTaskStore(shared.db, { ownerResolver: () => agent });
+  const store = secretMaskingTaskStore(new DatabaseTaskStore(shared.db, { ownerResolver: () => agent }));
   options.logger?.debug({ agent, database: shared.kind, location: shared.location }, 'A2A task store ready');
   return { store, kind: shared.kind, location: shared.location, close };
 }
