@@ -20,6 +20,7 @@ import { helmServerFactory } from '../mcp-servers/helm/index.js';
 import { kubernetesServerFactory } from '../mcp-servers/kubernetes/index.js';
 import { prometheusServerFactory } from '../mcp-servers/prometheus/index.js';
 import { helmBinary, withDemoPrometheus } from './commands/mcp.js';
+import { openExecution } from './execution.js';
 
 export type SpecialistFactories = Record<SpecialistName, (ctx: AgentContext) => AgentDefinition>;
 
@@ -130,9 +131,11 @@ export async function serveRouter(options: { config: Config; logger: Logger; pee
     const discovered = kubernetes ? await kubernetesServicePeers(kubernetes).catch((e: unknown) => (logger.warn({ err: e }, 'agent Service discovery failed'), [])) : [];
     return [...(await options.peers()), ...discovered];
   };
-  const router = await createRouterAgent({ config, logger: logger.child({ agent: 'router' }), mcp: kubernetes ? { kubernetes } : {} }, sources);
-  closers.push(() => router.close!());
   try {
+    const execution = await openExecution(config, logger.child({ agent: 'router' }));
+    if (execution) closers.push(() => execution.close());
+    const router = await createRouterAgent({ config, logger: logger.child({ agent: 'router' }), mcp: kubernetes ? { kubernetes } : {} }, sources, { execution: execution?.layer });
+    closers.push(() => router.close!());
     const server = await serveAgent({ agent: 'router', executor: new TaskExecutor(router.handler, logger), config, logger, port: options.port });
     closers.push(() => server.close());
     const app = createQueryApp({ engine: router.engine, logger, allowedHosts: [...new Set(['127.0.0.1', 'localhost', '[::1]', config.a2a.host, ...config.a2a.allowedHosts])] });

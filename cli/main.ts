@@ -3,11 +3,13 @@ import { Command, CommanderError } from 'commander';
 import { errorMessage, formatUserError, isUserError } from '../shared/errors.js';
 import { VERSION } from '../shared/version.js';
 import { registerAgentCommand } from './commands/agent.js';
+import { registerApprovalCommands } from './commands/approve.js';
 import { registerAskCommand } from './commands/ask.js';
 import { registerAuditCommands } from './commands/audit.js';
 import { registerCheckCommand } from './commands/check.js';
 import { registerClusterCommands } from './commands/cluster.js';
 import { registerMcpCommand } from './commands/mcp.js';
+import { registerPolicyCommands } from './commands/policy.js';
 import { registerStartCommand } from './commands/start.js';
 
 export function buildProgram(): Command {
@@ -21,11 +23,13 @@ export function buildProgram(): Command {
     .exitOverride();
   registerStartCommand(program);
   registerAskCommand(program);
+  registerApprovalCommands(program);
   registerAgentCommand(program);
   registerAuditCommands(program);
   registerCheckCommand(program);
   registerClusterCommands(program);
   registerMcpCommand(program);
+  registerPolicyCommands(program);
   return program;
 }
 

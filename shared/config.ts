@@ -7,6 +7,20 @@ import { UserError } from './errors.js';
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 
+/**
+ * What the crew may do to a cluster: `read-only` reads and answers; `propose` plans, dry-runs on
+ * the server and records proposals, never applies; `execute` applies what the guardian allows
+ * (and a person approves where the policy says so). A request can only lower it.
+ */
+export const EXECUTION_MODES = ['read-only', 'propose', 'execute'] as const;
+export type ExecutionMode = (typeof EXECUTION_MODES)[number];
+
+/** The lower of two modes: what a request that asks for `requested` gets under `deployment`. */
+export function lowerMode(deployment: ExecutionMode, requested: ExecutionMode | undefined): ExecutionMode {
+  if (!requested) return deployment;
+  return EXECUTION_MODES.indexOf(requested) < EXECUTION_MODES.indexOf(deployment) ? requested : deployment;
+}
+
 const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' });
 
 export const configSchema = z
@@ -66,7 +80,10 @@ export const configSchema = z
           })
           .strict()
           .prefault({}),
-        /** Register and allow write tools. Off by default: read-only. */
+        /**
+         * Register write tools on the MCP servers. Off by default. They apply only in execution mode
+         * `execute` (in `propose` they dry-run); set alone, it means mode `execute` (the older switch).
+         */
         allowWrites: z.boolean().default(false),
         /**
          * Ask the client (MCP elicitation) before a destructive write runs; a client that cannot be
@@ -133,12 +150,35 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    execution: z
+      .object({
+        /** read-only (default), propose or execute; when unset: execute if mcp.allowWrites, else read-only. */
+        mode: z.enum(EXECUTION_MODES).optional(),
+        /** A proposal waiting for a person's approval expires after this long. */
+        approvalTimeoutSeconds: z.number().int().min(10).max(7 * 86_400).default(900),
+      })
+      .strict()
+      .prefault({}),
+    guardian: z
+      .object({
+        /** The guardian's policy (YAML), re-read when it changes; the built-in safe default when unset. */
+        policyFile: z.string().min(1).optional(),
+        /** The namespace the crew runs in: protected like kube-system (nothing may change the crew itself). */
+        crewNamespace: z
+          .string()
+          .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'expected a namespace name (lower-case letters, digits, "-")')
+          .max(63)
+          .default('k8s-experts'),
+      })
+      .strict()
+      .prefault({}),
     /** Durable state (tasks, approvals, audit) lives here. */
     dataDir: z.string().min(1).default(join(homedir(), '.local', 'state', 'k8s-experts')),
   })
-  .strict();
+  .strict()
+  .transform((c) => ({ ...c, execution: { ...c.execution, mode: c.execution.mode ?? (c.mcp.allowWrites ? 'execute' : 'read-only') } as const }));
 
-export type Config = z.infer<typeof configSchema>;
+export type Config = z.output<typeof configSchema>;
 
 /** Environment variables and the setting each one feeds. */
 export const ENV_SETTINGS = {
@@ -170,9 +210,13 @@ export const ENV_SETTINGS = {
   K8S_EXPERTS_LLM_BASE_URL: 'llm.baseUrl',
   K8S_EXPERTS_LLM_API_KEY: 'llm.apiKey',
   K8S_EXPERTS_LLM_TIMEOUT_MS: 'llm.timeoutMs',
+  K8S_EXPERTS_EXECUTION_MODE: 'execution.mode',
+  K8S_EXPERTS_APPROVAL_TIMEOUT_SECONDS: 'execution.approvalTimeoutSeconds',
+  K8S_EXPERTS_POLICY_FILE: 'guardian.policyFile',
+  K8S_EXPERTS_CREW_NAMESPACE: 'guardian.crewNamespace',
 } as const;
 
-const NUMERIC_SETTINGS = new Set<string>(['kubernetes.timeoutMs', 'llm.timeoutMs']);
+const NUMERIC_SETTINGS = new Set<string>(['kubernetes.timeoutMs', 'llm.timeoutMs', 'execution.approvalTimeoutSeconds']);
 const BOOLEAN_SETTINGS = new Set<string>(['mcp.allowWrites', 'mcp.confirmDestructive']);
 /** Comma-separated in the environment. */
 const LIST_SETTINGS = new Set<string>(['mcp.allowedHosts', 'mcp.allowTools', 'mcp.denyTools', 'mcp.deniedKinds', 'mcp.protectedNamespaces', 'a2a.peers', 'a2a.allowedHosts']);
@@ -280,6 +324,7 @@ function expandPaths(config: Config, cwd: string): Config {
     dataDir: abs(config.dataDir),
     kubernetes: { ...config.kubernetes, ...(config.kubernetes.kubeconfig ? { kubeconfig: abs(config.kubernetes.kubeconfig) } : {}) },
     log: { ...config.log, ...(config.log.file ? { file: abs(config.log.file) } : {}) },
+    guardian: { ...config.guardian, ...(config.guardian.policyFile ? { policyFile: abs(config.guardian.policyFile) } : {}) },
   };
 }
 

@@ -32,10 +32,12 @@ export function words(text: string): string[] {
 /** Cues for what tags alone miss: the shape of a question, not its nouns. */
 const CUES: Array<{ pattern: RegExp; agent: string; skill: string; weight: number; label: string }> = [
   { pattern: /^\s*(how many|what is the (status|state|image|port|namespace|schedule|host|type)|get (the )?logs)/i, agent: 'ops', skill: 'cluster-query', weight: 2, label: 'asks for one value' },
+  { pattern: /^\s*(describe|show|list|get)\b|\b(annotations?|labels?)\b/i, agent: 'ops', skill: 'cluster-query', weight: 1.5, label: 'asks to see objects' },
   { pattern: /\bwhy\b|\bwhat('s| is) wrong\b|\bnot (working|starting|running|ready)\b|\bkeeps? (crashing|restarting)\b|\bfix\b/i, agent: 'ops', skill: 'diagnose-workload', weight: 3, label: 'asks for a cause' },
   { pattern: /\b(cpu|memory|ram)\b.*\b(use|uses|usage|using|consum)|\b(usage|utili[sz]ation)\b|\buse the most\b|\bheaviest\b/i, agent: 'observability', skill: 'metrics-query', weight: 3, label: 'asks for resource usage' },
   { pattern: /^\s*(create|generate|write|make|scaffold|add)\b|\bgive me (a|the) (yaml|manifest)\b/i, agent: 'dev', skill: 'generate-manifest', weight: 3, label: 'asks for something new' },
   { pattern: /\bkubectl\b|\bhow (do|can) i\b|\bcommand\b/i, agent: 'dev', skill: 'kubectl-command', weight: 2.5, label: 'asks for a command' },
+  { pattern: /^\s*(please\s+)?(scale|restart|rollout restart|delete|remove)\b/i, agent: 'dev', skill: 'kubectl-command', weight: 3.5, label: 'asks for a change to something that exists' },
   { pattern: /\b(may|can|should) i\b.*\b(delete|remove|scale|drain|apply|deploy|restart|patch)\b|\bis it safe\b|\ballowed to\b/i, agent: 'guardian', skill: 'verdict', weight: 4, label: 'asks for permission' },
   { pattern: /\bupgrade\b/i, agent: 'admin', skill: 'upgrade-readiness', weight: 3, label: 'mentions an upgrade' },
   { pattern: /\b(secure|security|vulnerab|hardening|run(s)? as root|cluster-admin|network ?polic)/i, agent: 'security', skill: 'posture-report', weight: 3, label: 'asks about security' },

@@ -1,10 +1,16 @@
+import { TaskState } from '@a2a-js/sdk';
 import type { AgentContext, AgentDefinition } from '../../shared/a2a/agent.js';
-import type { TaskHandler } from '../../shared/a2a/executor.js';
+import type { TaskHandler, TaskRunContext } from '../../shared/a2a/executor.js';
+import { lowerMode } from '../../shared/config.js';
+import { HOW_TO_ANSWER, parseApprovalReply } from '../../shared/execution/approval.js';
+import type { ExecutionLayer } from '../../shared/execution/layer.js';
+import { scrubSecretLiterals, secretLiteralsIn } from '../../shared/secret-literals.js';
+import { requestedMode } from './change.js';
 import type { ReasoningEngine } from '../../shared/reasoning/engine.js';
 import { modelSkillPicker } from './model-pick.js';
 import { PeerClient } from './peer-client.js';
 import { PeerDirectory, type PeerSource } from './peers.js';
-import { Router } from './route.js';
+import { type ChangeContext, type RouteResult, Router } from './route.js';
 
 export { createQueryApp } from './query.js';
 
@@ -18,22 +24,52 @@ export interface RouterAgent extends AgentDefinition {
   engine: ReasoningEngine;
 }
 
+/** Who sent a task's message, as the A2A server authenticated them. */
+function callerOf(task: TaskRunContext): string {
+  const user = task.request.context?.user;
+  return user?.isAuthenticated ? `a2a:${user.userName}` : 'a2a:anonymous';
+}
+
+const asTaskResult = (result: RouteResult) => {
+  const footer = result.agents.length && !result.inputRequired ? `\n\n— answered by ${result.agents.join(', ')}` : '';
+  return { text: `${result.text}${footer}`, data: result.data, ...(result.inputRequired ? { inputRequired: true } : {}) };
+};
+
 /**
  * The router: finds its peers through their cards (`sources`), routes each request to the best
  * skill over A2A, and names who answered. Its own card's skills are answer and plan-change.
+ * With an execution layer (modes propose and execute) a change becomes a proposal; one that
+ * needs a person's approval leaves the task input-required until they answer on it.
  */
-export async function createRouterAgent(ctx: AgentContext, sources: () => Promise<PeerSource[]>): Promise<RouterAgent> {
+export async function createRouterAgent(ctx: AgentContext, sources: () => Promise<PeerSource[]>, options: { execution?: ExecutionLayer | undefined } = {}): Promise<RouterAgent> {
   const client = new PeerClient(ctx.config.a2a.token);
   const directory = new PeerDirectory(client, sources, ctx.logger);
   await directory.refresh();
   directory.start(CARD_REFRESH_MS);
-  const router = new Router(directory, client, ctx.config.a2a.peerTimeoutMs, ctx.logger, modelSkillPicker(ctx.config.llm, ctx.logger));
+  const execution = ctx.config.execution.mode === 'read-only' ? undefined : options.execution;
+  const router = new Router(directory, client, ctx.config.a2a.peerTimeoutMs, ctx.logger, modelSkillPicker(ctx.config.llm, ctx.logger), execution);
 
   const handler: TaskHandler = async (task) => {
+    const ids = { taskId: task.taskId, contextId: task.contextId };
+    if (task.request.task?.status?.state === TaskState.TASK_STATE_INPUT_REQUIRED && execution) {
+      const parsed = parseApprovalReply(task.text, task.data);
+      if ('error' in parsed) {
+        const again = await router.askAgain(ids, `That was not an answer (${parsed.error}). ${HOW_TO_ANSWER}`);
+        if (again) return asTaskResult(again);
+      } else {
+        const by = parsed.reply.by ? `${parsed.reply.by} (${callerOf(task)})` : callerOf(task);
+        return asTaskResult(await router.decide(ids, parsed.reply, by, task.signal));
+      }
+    }
+    const asked = requestedMode(task.text, task.data);
+    if ('error' in asked) return { text: `Not run: ${asked.error}.`, data: { understood: false, error: asked.error } };
+    const mode = lowerMode(ctx.config.execution.mode, asked.mode);
+    const change: ChangeContext | undefined =
+      mode === 'read-only' || !execution ? undefined : { mode, requestedBy: callerOf(task), scrubbedRequest: scrubSecretLiterals(task.text), secretLiterals: secretLiteralsIn(task.text), ...ids };
     const wanted = task.data.find((d): d is { agent?: string; skill?: string } => typeof d === 'object' && d !== null && ('agent' in d || 'skill' in d));
-    const result = await router.route(task.text, { signal: task.signal, onProgress: (text) => task.progress(text), agent: wanted?.agent, skill: wanted?.skill });
-    const footer = result.agents.length ? `\n\n— answered by ${result.agents.join(', ')}` : '';
-    return { text: `${result.text}${footer}`, data: result.data };
+    const manifest = task.data.find((d): d is { manifest: string } => typeof d === 'object' && d !== null && typeof (d as { manifest?: unknown }).manifest === 'string')?.manifest;
+    const result = await router.route(task.text, { signal: task.signal, onProgress: (text) => task.progress(text), agent: wanted?.agent, skill: wanted?.skill, change, manifest });
+    return asTaskResult(result);
   };
 
   const engine: ReasoningEngine = {

@@ -13,9 +13,26 @@ export type PeerOutcome = 'completed' | 'failed' | 'canceled' | 'input-required'
 export interface PeerAnswer {
   agent: string;
   outcome: PeerOutcome;
+  /** The answer; for `input-required`, what the peer asks (its status message). */
   text: string;
+  /** The artifact's data part; for `input-required`, the status message's data part (e.g. a proposal to approve). */
   data: unknown;
   error?: string;
+  /** The peer's task, to continue it (answer an `input-required`) or look it up. */
+  taskId?: string;
+  contextId?: string;
+}
+
+/** One message to a peer: a new task, or (with taskId and contextId) the next turn of one. */
+export interface PeerRequest {
+  text: string;
+  data?: unknown;
+  taskId?: string | undefined;
+  contextId?: string | undefined;
+}
+
+function statusData(message: { parts?: Array<{ content?: { $case?: string; value?: unknown } }> } | undefined): unknown {
+  return message?.parts?.find((p) => p.content?.$case === 'data')?.content?.value;
 }
 
 /** Sends the bearer token (when the crew has one) on every card and task request. */
@@ -47,7 +64,7 @@ export class PeerClient {
   }
 
   /** One task on a peer, streamed; never throws for the peer's own failures. */
-  async ask(agent: string, card: AgentCard, request: { text: string; data?: unknown }, options: { timeoutMs: number; signal?: AbortSignal | undefined; onProgress?: (text: string) => void }): Promise<PeerAnswer> {
+  async ask(agent: string, card: AgentCard, request: PeerRequest, options: { timeoutMs: number; signal?: AbortSignal | undefined; onProgress?: (text: string) => void }): Promise<PeerAnswer> {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(new Error('timeout')), options.timeoutMs);
     const stop = () => controller.abort(options.signal?.reason);
@@ -56,23 +73,42 @@ export class PeerClient {
     let data: unknown;
     let outcome: PeerOutcome = 'failed';
     let error: string | undefined;
+    let taskId: string | undefined;
+    let contextId: string | undefined;
     try {
       const client = await this.factory.createFromAgentCard(card);
       const stream = client.sendMessageStream(
-        { tenant: '', message: userMessage(request.text, request.data === undefined ? {} : { data: request.data }), configuration: undefined, metadata: undefined },
+        {
+          tenant: '',
+          message: userMessage(request.text, { ...(request.data === undefined ? {} : { data: request.data }), ...(request.taskId ? { taskId: request.taskId, contextId: request.contextId } : {}) }),
+          configuration: undefined,
+          metadata: undefined,
+        },
         { signal: controller.signal },
       );
       for await (const event of stream) {
         const p = event.payload;
         if (p?.$case === 'statusUpdate' || p?.$case === 'task') {
+          taskId = p.$case === 'task' ? p.value.id : p.value.taskId;
+          contextId = p.value.contextId;
           const status = p.$case === 'task' ? p.value.status : p.value.status;
           const state = status?.state;
+          // A continued task is first replayed as it was (input-required): its question is not this turn's answer.
+          if (outcome === 'input-required' && state !== TaskState.TASK_STATE_INPUT_REQUIRED) {
+            texts.length = 0;
+            data = undefined;
+            outcome = 'failed';
+          }
           const said = messageText(status?.message);
           if (state === TaskState.TASK_STATE_WORKING && said) options.onProgress?.(said);
           if (state === TaskState.TASK_STATE_COMPLETED) outcome = 'completed';
           if (state === TaskState.TASK_STATE_FAILED) [outcome, error] = ['failed', said || 'the agent reported a failure'];
           if (state === TaskState.TASK_STATE_CANCELED) outcome = 'canceled';
-          if (state === TaskState.TASK_STATE_INPUT_REQUIRED) [outcome, error] = ['input-required', said];
+          if (state === TaskState.TASK_STATE_INPUT_REQUIRED) {
+            outcome = 'input-required';
+            texts.splice(0, texts.length, said);
+            data = statusData(status?.message);
+          }
         }
         if (p?.$case === 'artifactUpdate') {
           for (const part of p.value.artifact?.parts ?? []) {
@@ -89,6 +125,6 @@ export class PeerClient {
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', stop);
     }
-    return { agent, outcome, text: texts.join('\n'), data, ...(error ? { error } : {}) };
+    return { agent, outcome, text: texts.join('\n'), data, ...(error ? { error } : {}), ...(taskId ? { taskId, contextId } : {}) };
   }
 }

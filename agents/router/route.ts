@@ -3,7 +3,12 @@
  * A2A (or, for a change, through dev → security → guardian), with progress passed on. A peer
  * that is down or too slow leaves a partial answer that says so — never a hang.
  */
+import { z } from 'zod';
+import type { ExecutionMode } from '../../shared/config.js';
+import type { AskGuardian, ExecutionLayer } from '../../shared/execution/layer.js';
+import type { ProposalVerdict } from '../../shared/execution/proposal.js';
 import type { Logger } from '../../shared/logger.js';
+import { changeFromDevAnswer, type DraftedChange, outcomeAnswer, secretValuesFor } from './change.js';
 import { needsChangePlan, rankSkills, type SkillMatch } from './classify.js';
 import type { SkillPicker } from './model-pick.js';
 import type { PeerAnswer, PeerClient } from './peer-client.js';
@@ -20,6 +25,21 @@ export interface RouteResult {
   data: { agents: string[]; steps: Array<{ agent: string; skill: string; outcome: string; error?: string; data: unknown }>; ranking: SkillMatch[] };
   /** False when no specialist fit or none answered. */
   answered: boolean;
+  /** The change waits for a person's approval: the task goes input-required with data.approvalRequest. */
+  inputRequired?: boolean;
+}
+
+/** What a change request needs besides its text: who asks, in which mode, on which task. */
+export interface ChangeContext {
+  /** The request's mode: the deployment's, or lower if the request asked. */
+  mode: ExecutionMode;
+  requestedBy: string;
+  /** The request with Secret values masked (what proposals and the audit keep). */
+  scrubbedRequest: string;
+  /** Secret values the request gave, by key (memory only). */
+  secretLiterals: ReadonlyArray<{ key: string; value: string }>;
+  taskId: string;
+  contextId: string;
 }
 
 export interface RouteOptions {
@@ -28,7 +48,13 @@ export interface RouteOptions {
   /** Skip ranking: this agent (and skill) was asked for. */
   agent?: string | undefined;
   skill?: string | undefined;
+  /** A manifest the request carried (data part `{ manifest }`): dev validates it instead of drafting one. */
+  manifest?: string | undefined;
+  /** Set when changes may be proposed or run (mode propose or execute); otherwise changes are only planned. */
+  change?: ChangeContext | undefined;
 }
+
+const guardianAnswer = z.looseObject({ verdict: z.enum(['allow', 'require-approval', 'deny']), reasons: z.array(z.string()), rules: z.array(z.string()).default([]) });
 
 export class Router {
   constructor(
@@ -38,6 +64,8 @@ export class Router {
     private readonly logger: Logger,
     /** With a model configured, it picks the skill; the scored match decides otherwise. */
     private readonly pickSkill?: SkillPicker,
+    /** Proposes and runs changes (modes propose and execute); absent in read-only mode. */
+    private readonly execution?: ExecutionLayer,
   ) {}
 
   private async step(agent: string, skill: string, text: string, data: Record<string, unknown>, options: RouteOptions): Promise<PeerAnswer> {
@@ -67,16 +95,89 @@ export class Router {
     }
     if (!forced && needsChangePlan(best)) return this.changePlan(question, ranking, options);
     const answer = await this.step(best.agent, best.skill, question, {}, options);
+    // A kubectl command that changes something is a change like any other: proposed, judged, approved, run.
+    if (best.agent === 'dev' && answer.outcome === 'completed' && options.change && this.execution) {
+      const drafted = changeFromDevAnswer(answer.data);
+      if (!('reason' in drafted)) return this.proposeChange(drafted, [answer], [best.skill], ranking, options);
+    }
     return this.result([answer], [best.skill], ranking);
+  }
+
+  /** The guardian over A2A, as the execution layer asks it; its answer joins the route's steps. */
+  private guardian(answers: PeerAnswer[], skills: string[], options: RouteOptions): AskGuardian {
+    return async (action, proposalId, signal) => {
+      const answer = await this.step('guardian', 'verdict', `May I ${String(action.verb)} this?`, { action, proposalId }, { ...options, signal: signal ?? options.signal });
+      answers.push(answer);
+      skills.push('verdict');
+      if (answer.outcome !== 'completed') throw new Error(`the guardian did not answer (${answer.outcome}${answer.error ? `: ${answer.error}` : ''})`);
+      const parsed = guardianAnswer.safeParse(answer.data);
+      if (!parsed.success) throw new Error(`the guardian gave no verdict: ${answer.text.split('\n')[0]}`);
+      const verdict: ProposalVerdict = { verdict: parsed.data.verdict, reasons: parsed.data.reasons, rules: parsed.data.rules };
+      return verdict;
+    };
+  }
+
+  /** A drafted change through the execution layer: proposed, judged, and run or held for approval. */
+  private async proposeChange(drafted: DraftedChange, answers: PeerAnswer[], skills: string[], ranking: SkillMatch[], options: RouteOptions): Promise<RouteResult> {
+    const change = options.change!;
+    const mode = change.mode === 'read-only' ? 'propose' : change.mode;
+    options.onProgress?.(`proposing: ${drafted.summary}`);
+    const outcome = await this.execution!.propose(
+      {
+        request: change.scrubbedRequest,
+        requestedBy: change.requestedBy,
+        verb: drafted.verb,
+        summary: drafted.summary,
+        steps: drafted.steps,
+        action: drafted.action,
+        secrets: secretValuesFor(drafted.secretKeys, change.secretLiterals),
+        currentReplicas: drafted.currentReplicas,
+        mode,
+        taskId: change.taskId,
+        contextId: change.contextId,
+      },
+      this.guardian(answers, skills, options),
+      options.signal,
+    );
+    const answer = outcomeAnswer(outcome, change);
+    const routed = this.result(answers, skills, ranking);
+    return {
+      ...routed,
+      text: `${answer.text}\n\n${routed.text}`,
+      data: { ...routed.data, ...answer.data },
+      answered: true,
+      inputRequired: answer.inputRequired,
+    };
+  }
+
+  /** Asks again for the approval a task waits on, after a reply that was not an answer. */
+  async askAgain(task: { taskId: string; contextId: string }, problem: string): Promise<RouteResult | undefined> {
+    const outcome = await this.execution?.waiting(task.taskId, `${problem}.`);
+    if (!outcome) return undefined;
+    const answer = outcomeAnswer(outcome, task);
+    return { text: answer.text, agents: ['router'], data: { agents: ['router'], steps: [], ranking: [], ...answer.data }, answered: true, inputRequired: true };
+  }
+
+  /** A person's answer to the approval a task waits on. */
+  async decide(task: { taskId: string; contextId: string }, reply: Parameters<ExecutionLayer['decide']>[1] & { proposalId?: string | undefined }, by: string, signal?: AbortSignal): Promise<RouteResult> {
+    if (!this.execution) return { text: 'This crew runs read-only (execution.mode): there is nothing to approve.', agents: [], data: { agents: [], steps: [], ranking: [] }, answered: false };
+    const outcome = await this.execution.decide({ proposalId: reply.proposalId, taskId: task.taskId }, reply, by, signal);
+    const answer = outcomeAnswer(outcome, task);
+    return { text: answer.text, agents: ['router'], data: { agents: ['router'], steps: [], ranking: [], ...answer.data }, answered: true, inputRequired: answer.inputRequired };
   }
 
   /** dev drafts the manifests, security reviews them, guardian rules on applying them. */
   private async changePlan(question: string, ranking: SkillMatch[], options: RouteOptions): Promise<RouteResult> {
-    const draft = await this.step('dev', 'generate-manifest', question, {}, options);
+    const draft = await this.step('dev', 'generate-manifest', question, options.manifest ? { manifest: options.manifest } : {}, options);
     const manifest = draft.outcome === 'completed' ? manifestOf(draft) : undefined;
     if (!manifest) return this.result([draft], ['generate-manifest'], ranking, 'The plan stopped: dev produced no manifest to review.');
     // The manifest travels once, in the data part: in the text as well, it would be reviewed twice.
     const review = await this.step('security', 'review-manifest', 'Review the manifest in the data part for security issues.', { manifest }, options);
+    if (options.change && this.execution) {
+      const drafted = changeFromDevAnswer(draft.data);
+      if ('reason' in drafted) return this.result([draft, review], ['generate-manifest', 'review-manifest'], ranking, `Nothing was proposed: ${drafted.reason}.`);
+      return this.proposeChange(drafted, [draft, review], ['generate-manifest', 'review-manifest'], ranking, options);
+    }
     const verdict = await this.step('guardian', 'verdict', 'May I apply this manifest?', { action: { verb: 'apply', manifest } }, options);
     return this.result([draft, review, verdict], ['generate-manifest', 'review-manifest', 'verdict'], ranking);
   }

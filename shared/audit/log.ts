@@ -15,7 +15,7 @@ import type { Config } from '../config.js';
 import { errorMessage, UserError } from '../errors.js';
 import { type KubeObjectLike, maskCredentialKeys, maskCredentialPatterns, maskSecretValues } from '../redact.js';
 
-export const AUDIT_ACTIONS = ['proposal', 'verdict', 'approval', 'rejection', 'execution', 'result'] as const;
+export const AUDIT_ACTIONS = ['proposal', 'verdict', 'approval', 'rejection', 'expiry', 'execution', 'result'] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** What an entry says: who, which agent, what, why, the outcome, and evidence. */

@@ -1,0 +1,58 @@
+/**
+ * The crew's execution layer, wired: an in-process kubernetes MCP server with write tools (its
+ * own confirmations off — approvals happen in the layer, over A2A — but its policy checks, dry
+ * runs and masking on), the audit chain and the proposal store. Nothing at all in read-only mode.
+ */
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import { AuditLog } from '../shared/audit/log.js';
+import type { Config } from '../shared/config.js';
+import { ExecutionLayer } from '../shared/execution/layer.js';
+import { ProposalStore } from '../shared/execution/store.js';
+import type { Logger } from '../shared/logger.js';
+import { VERSION } from '../shared/version.js';
+import { kubernetesServerFactory } from '../mcp-servers/kubernetes/index.js';
+
+export interface OpenExecution {
+  layer: ExecutionLayer;
+  close(): Promise<void>;
+}
+
+/** How often pending approvals are checked for expiry. */
+const SWEEP_MS = 10_000;
+
+export async function openExecution(config: Config, logger: Logger): Promise<OpenExecution | undefined> {
+  if (config.execution.mode === 'read-only') return undefined;
+  const closers: Array<() => Promise<void>> = [];
+  const close = async () => {
+    for (const stop of closers.reverse()) await stop().catch((e: unknown) => logger.warn({ err: e }, 'closing the execution layer failed'));
+  };
+  try {
+    const audit = await AuditLog.open(config);
+    closers.push(() => audit.close());
+    const store = await ProposalStore.open(config);
+    closers.push(() => store.close());
+    // The writer obeys the deployment's mode itself too: in propose mode it can only dry-run.
+    const writerConfig: Config = { ...config, mcp: { ...config.mcp, allowWrites: true, confirmDestructive: false } };
+    const server = kubernetesServerFactory(writerConfig, logger.child({ component: 'executor' }), VERSION)();
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    await server.connect(serverSide);
+    const writer = new Client({ name: 'k8s-experts-executor', version: VERSION });
+    await writer.connect(clientSide);
+    closers.push(async () => {
+      await writer.close();
+      await server.close();
+    });
+    const layer = new ExecutionLayer({ writer, audit, store, approvalTimeoutMs: config.execution.approvalTimeoutSeconds * 1000, logger, agent: 'router' });
+    const interrupted = await layer.recover();
+    if (interrupted) logger.warn({ interrupted }, 'proposals that were running when the crew stopped are marked interrupted (not run again)');
+    await layer.expireDue();
+    layer.startSweeping(SWEEP_MS);
+    closers.push(async () => layer.close());
+    logger.info({ mode: config.execution.mode, audit: audit.location, proposals: store.location }, 'execution layer ready');
+    return { layer, close };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}
