@@ -2,10 +2,13 @@ import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { Command } from 'commander';
+import { AuditLog } from '../../shared/audit/log.js';
+import { openPolicySource } from '../../shared/policy/source.js';
 import type { Config } from '../../shared/config.js';
 import { UserError } from '../../shared/errors.js';
 import { type Logger, loggerFromConfig } from '../../shared/logger.js';
 import { serveHttp } from '../../shared/mcp/http.js';
+import type { WriteDeps } from '../../shared/mcp/policy.js';
 import { serveStdio } from '../../shared/mcp/stdio.js';
 import { VERSION } from '../../shared/version.js';
 import { kubernetesServerFactory } from '../../mcp-servers/kubernetes/index.js';
@@ -20,15 +23,42 @@ import { localAgentUrl, localCrewPeers } from '../crew.js';
 import { configFromCommand } from '../options.js';
 import { untilStopped } from '../signals.js';
 
-type ServerFactory = (config: Config, logger: Logger, version: string) => () => McpServer;
+type ServerFactory = (config: Config, logger: Logger, version: string, deps: WriteDeps) => () => McpServer;
 
-const SERVERS: Record<string, { factory: ServerFactory; port: (c: Config) => number }> = {
-  kubernetes: { factory: kubernetesServerFactory, port: (c) => c.mcp.ports.kubernetes },
+/** `writes`: the server has write tools, which are audited when they are offered. */
+const SERVERS: Record<string, { factory: ServerFactory; port: (c: Config) => number; writes?: boolean }> = {
+  kubernetes: { factory: kubernetesServerFactory, port: (c) => c.mcp.ports.kubernetes, writes: true },
   prometheus: { factory: (c, l, v) => prometheusServerFactory(withDemoPrometheus(c, l), l, v), port: (c) => c.mcp.ports.prometheus },
-  helm: { factory: (c, l, v) => helmServerFactory(c, l, v, helmBinary(c)), port: (c) => c.mcp.ports.helm },
+  helm: { factory: (c, l, v, deps) => helmServerFactory(c, l, v, helmBinary(c), deps), port: (c) => c.mcp.ports.helm, writes: true },
   // The whole crew through the router of a running `k8s-experts start` (list_agents, ask).
   crew: { factory: crewServerFactory, port: (c) => c.mcp.ports.crew },
 };
+
+/**
+ * What servers with write tools need when writes are offered: the guardian's policy (the policy
+ * file, re-read when it changes) and the audit log. Nothing to open otherwise.
+ */
+export async function openWriteDeps(config: Config, logger: Logger): Promise<{ deps: WriteDeps; close(): Promise<void> }> {
+  if (!writesOffered(config)) return { deps: {}, close: async () => undefined };
+  const source = openPolicySource(config, logger);
+  const audit = await AuditLog.open(config).catch((e: unknown) => {
+    source.close();
+    throw e;
+  });
+  logger.info({ audit: audit.location, policy: source.status().file ?? 'built-in' }, 'write tools are offered: each is judged by the guardian policy and recorded in the audit log');
+  return {
+    deps: { audit, policy: () => source.current().policy },
+    close: async () => {
+      source.close();
+      await audit.close();
+    },
+  };
+}
+
+/** Write tools are offered only with mcp.allowWrites and an execution mode other than read-only. */
+export function writesOffered(config: Config): boolean {
+  return config.mcp.allowWrites && config.execution.mode !== 'read-only';
+}
 
 /** The crew bridge: the local crew's specialists (by their configured ports) plus a2a.peers, asked through the router. */
 function crewServerFactory(config: Config, logger: Logger, version: string): () => McpServer {
@@ -56,6 +86,29 @@ export function withDemoPrometheus(config: Config, logger: Logger): Config {
   return { ...config, prometheus: { ...config.prometheus, url: demo.prometheusUrl } };
 }
 
+/** Serves one MCP server until the client goes away (stdio) or the process is stopped (HTTP). */
+async function serve(serverName: string, entry: (typeof SERVERS)[string], config: Config, logger: Logger, opts: { http?: boolean; port?: string; host?: string }, deps: WriteDeps): Promise<void> {
+  const create = entry.factory(config, logger, VERSION, deps);
+  if (!opts.http) {
+    await serveStdio(create());
+    return;
+  }
+  const port = opts.port === undefined ? entry.port(config) : Number(opts.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError(`--port must be a port number, got "${opts.port}"`);
+  const host = opts.host ?? config.mcp.host;
+  if (!['127.0.0.1', 'localhost', '::1'].includes(host) && !config.mcp.token) {
+    throw new UserError(`binding to ${host} would open cluster access to the network without authentication`, 'set mcp.token / K8S_EXPERTS_MCP_TOKEN (16+ characters), or keep the default 127.0.0.1');
+  }
+  const running = await serveHttp(create, { host, port, token: config.mcp.token, allowedHosts: config.mcp.allowedHosts, logger }).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'EADDRINUSE') throw new UserError(`port ${port} on ${host} is already in use`, 'pick another with --port (0 picks a free one)');
+    throw e;
+  });
+  console.log(`${serverName} MCP server listening on ${running.url}${config.mcp.token ? ' (bearer token required)' : ''}`);
+  logger.info({ url: running.url }, 'MCP HTTP server started');
+  await untilStopped();
+  await running.close();
+}
+
 /** `k8s-experts mcp <server>`: stdio by default (Claude Desktop, IDEs), Streamable HTTP with --http. */
 export function registerMcpCommand(program: Command): void {
   program
@@ -71,24 +124,12 @@ export function registerMcpCommand(program: Command): void {
       const config = configFromCommand(command);
       // stdout belongs to the protocol on stdio: logs go to stderr (and agent.log when set).
       const logger = loggerFromConfig(config, { console: 'stderr', name: `mcp-${serverName}` });
-      const create = entry.factory(config, logger, VERSION);
-      if (!opts.http) {
-        await serveStdio(create());
-        return;
+      // Every write a stand-alone server offers is judged by the guardian's policy and recorded.
+      const writes = entry.writes ? await openWriteDeps(config, logger) : undefined;
+      try {
+        await serve(serverName, entry, config, logger, opts, writes?.deps ?? {});
+      } finally {
+        await writes?.close();
       }
-      const port = opts.port === undefined ? entry.port(config) : Number(opts.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError(`--port must be a port number, got "${opts.port}"`);
-      const host = opts.host ?? config.mcp.host;
-      if (!['127.0.0.1', 'localhost', '::1'].includes(host) && !config.mcp.token) {
-        throw new UserError(`binding to ${host} would open cluster access to the network without authentication`, 'set mcp.token / K8S_EXPERTS_MCP_TOKEN (16+ characters), or keep the default 127.0.0.1');
-      }
-      const running = await serveHttp(create, { host, port, token: config.mcp.token, allowedHosts: config.mcp.allowedHosts, logger }).catch((e: NodeJS.ErrnoException) => {
-        if (e.code === 'EADDRINUSE') throw new UserError(`port ${port} on ${host} is already in use`, 'pick another with --port (0 picks a free one)');
-        throw e;
-      });
-      console.log(`${serverName} MCP server listening on ${running.url}${config.mcp.token ? ' (bearer token required)' : ''}`);
-      logger.info({ url: running.url }, 'MCP HTTP server started');
-      await untilStopped();
-      await running.close();
     });
 }

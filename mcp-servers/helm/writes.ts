@@ -7,14 +7,16 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { contextInput } from '../../shared/mcp/inputs.js';
 import { isUserError, UserError } from '../../shared/errors.js';
-import { changeOutput, type ChangeReport, type ObjectChange, objectRef, renderChangeReport } from '../../shared/mcp/change.js';
+import { changeOutput, type ChangeReport, type ObjectChange, objectRef, renderChangeReport, type Reversibility } from '../../shared/mcp/change.js';
+import { type ChangePreview, previewThenRun } from '../../shared/mcp/guard.js';
+import type { ToolCall } from '../../shared/mcp/register.js';
 import { toolResult } from '../../shared/mcp/result.js';
 import { textDiff } from '../../shared/object-diff.js';
 import type { ResourceCatalog } from '../../shared/kube-discovery.js';
-import type { KubeObjectLike, SecretRedactor } from '../../shared/redact.js';
+import { type KubeObjectLike, maskCredentialKeys, type SecretRedactor } from '../../shared/redact.js';
 import { type HelmDeps, redactorFor } from './deps.js';
 import { LayeredRedactor, maskManifest } from './mask.js';
-import { compareManifests, credentialValues, type ManifestObject, objectKey, parseManifest, toManifestObject } from './release-manifest.js';
+import { compareManifests, credentialValues, type HelmReleaseJson, type ManifestObject, objectKey, parseManifest, toManifestObject } from './release-manifest.js';
 
 export const dryRunInput = z
   .boolean()
@@ -121,6 +123,11 @@ export async function releaseRedactor(deps: HelmDeps, target: ReleaseTarget, sou
   return redactor;
 }
 
+/** What a chart creates: the objects of its manifest and of its hooks (a hook Job runs as much as a Deployment). */
+export function renderedObjects(release: Pick<HelmReleaseJson, 'manifest' | 'hooks'>): ManifestObject[] {
+  return [...parseManifest(release.manifest ?? ''), ...(release.hooks ?? []).flatMap((h) => lenientObjects(h.manifest ?? ''))];
+}
+
 /** Objects of a manifest only read to learn Secret values (hooks): what cannot be parsed teaches nothing. */
 function lenientObjects(manifest: string): ManifestObject[] {
   try {
@@ -203,4 +210,62 @@ export function releaseResult(report: ChangeReport, facts: ReleaseFacts): CallTo
   const state = `RELEASE: ${facts.release}  NAMESPACE: ${facts.namespace}  REVISION: ${facts.revision ?? '-'}  STATUS: ${facts.status}${facts.chart ? `  CHART: ${facts.chart}` : ''}`;
   const text = [renderChangeReport(report), '', state, ...(facts.notes.trim() ? ['', 'NOTES:', facts.notes.trim()] : [])].join('\n');
   return toolResult(text, { ...report, ...facts });
+}
+
+/** What a release change's dry run (or the change) says, with what the guardian and the question need. */
+export interface ReleasePreview extends ChangePreview {
+  facts: ReleaseFacts;
+  /** The objects the guardian judges: those the chart renders, or the release holds. */
+  objects: ManifestObject[];
+  /** Knows the Secret and credential values of this change: scrubs the question and the audit. */
+  redactor: SecretRedactor;
+}
+
+/**
+ * The objects a release change changes: an object the upgrade leaves as it is is no change to
+ * judge. Hooks (not in the object list) run every time and always count; when nothing changes, all do.
+ */
+function changingObjects(preview: ReleasePreview): ManifestObject[] {
+  const key = (o: { kind: string; name: string }) => `${o.kind}/${o.name}`;
+  const listed = new Set(preview.changes.map(key));
+  const changed = new Set(preview.changes.filter((c) => c.action !== 'unchanged' && c.action !== 'kept').map(key));
+  const changing = preview.objects.filter((o) => changed.has(key(o)) || !listed.has(key(o)));
+  return changing.length ? changing : preview.objects;
+}
+
+export interface ReleaseWrite {
+  dryRun: boolean;
+  /** One line, from the dry run: "upgrade release web in namespace shop from revision 2 … (2 configured)". */
+  action: (preview: ReleasePreview) => string;
+  /** The guardian's verb: apply (install, upgrade), rollout-undo (rollback), delete (uninstall). */
+  verb: 'apply' | 'rollout-undo' | 'delete';
+  /** Whether a person confirms it even when the guardian allows it. */
+  needsConfirmation: boolean;
+  preview: () => Promise<ReleasePreview>;
+  run: (preview: ReleasePreview) => Promise<ReleasePreview>;
+  reversibility: (preview: ReleasePreview) => Reversibility;
+}
+
+/**
+ * The kubernetes write tools' path (shared/mcp/guard previewThenRun) for a release: the guardian
+ * judges the rendered objects in the release's namespace, the person reads the object list and
+ * the masked diff, the audit keeps the arguments with credentials masked.
+ */
+export function guardedRelease(deps: HelmDeps, call: ToolCall, target: ReleaseTarget, write: ReleaseWrite): Promise<CallToolResult> {
+  return previewThenRun(call.write, {
+    dryRun: write.dryRun,
+    action: write.action,
+    cluster: { access: deps.access, context: target.context },
+    proposal: (preview) => ({ verb: write.verb, namespace: target.namespace, objects: changingObjects(preview).map((o) => o.object) }),
+    needsConfirmation: () => write.needsConfirmation,
+    preview: write.preview,
+    run: write.run,
+    reversibility: write.reversibility,
+    details: (preview) => confirmationDetails(preview, preview.redactor),
+    auditArguments: (preview) => preview.redactor.redactDeep(maskCredentialKeys(call.write.args)),
+    result: (report) => {
+      const { dryRun, summary, changes, diff, guardian, blastRadius, reversibility, executionMode } = report;
+      return releaseResult({ dryRun, summary, changes, diff, guardian, blastRadius, reversibility, executionMode }, report.facts);
+    },
+  });
 }

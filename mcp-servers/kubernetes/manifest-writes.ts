@@ -8,7 +8,9 @@ import type { ClusterAccess } from '../../shared/cluster-access.js';
 import { errorMessage, UserError } from '../../shared/errors.js';
 import type { KubeClient } from '../../shared/kube.js';
 import { KubeApiError } from '../../shared/kube-http.js';
-import { type ChangeReport, type ObjectChange, objectRef } from '../../shared/mcp/change.js';
+import { type ChangeReport, type ObjectChange, objectRef, type Reversibility } from '../../shared/mcp/change.js';
+import type { ChangePreview } from '../../shared/mcp/guard.js';
+import type { ProposedAction } from '../../shared/policy/judge.js';
 import type { ManifestObject } from './manifest.js';
 import type { KubeObject } from './tools/get.js';
 import { changeOf, describeTarget, manifestTarget, scrubbedDiff, withNamespace } from './writes.js';
@@ -74,4 +76,41 @@ export async function writeObjects(access: ClusterAccess, client: KubeClient, ob
   }
   const caveat = unvalidated.length ? ` The server could not dry-run ${unvalidated.join(', ')}: its namespace is created by this same manifest.` : '';
   return { summary: `${objects.length} object${objects.length === 1 ? '' : 's'}: ${tally(changes)}.${caveat}`, changes, diff: diffs.join('\n') };
+}
+
+const located = (c: ObjectChange) => `${objectRef(c)}${c.namespace ? ` -n ${c.namespace}` : ''}`;
+
+/** The one line naming a manifest write: "apply deployment.apps/web -n shop", "create configmap/job-config-* -n shop", "apply 3 objects". */
+export function manifestAction(verb: 'apply' | 'create', objects: ManifestObject[], preview: ChangePreview): string {
+  const first = objects[0];
+  if (objects.length !== 1 || !first) return `${verb} ${objects.length} objects`;
+  const namespace = preview.changes[0]?.namespace;
+  return `${verb} ${objectRef({ ...first, name: first.metadata.name ?? `${first.metadata.generateName ?? ''}*` })}${namespace ? ` -n ${namespace}` : ''}`;
+}
+
+/**
+ * What the guardian judges for apply/create: the objects the write changes (an object applied
+ * unchanged is no change), each in the namespace the dry run settled; all of them when none changes.
+ */
+export function manifestProposal(verb: 'apply' | 'create', objects: ManifestObject[], preview: ChangePreview): ProposedAction {
+  // writeObjects reports one change per object, in order.
+  const located = objects.map((o, i) => ({ object: withNamespace(o, preview.changes[i]?.namespace ?? undefined), action: preview.changes[i]?.action }));
+  const changing = located.filter((o) => o.action !== 'unchanged');
+  return { verb, objects: (changing.length ? changing : located).map((o) => o.object) };
+}
+
+/** How to take back a manifest write: delete what it created, re-apply what it changed. */
+export function manifestReversibility(preview: ChangePreview): Reversibility {
+  const created = preview.changes.filter((c) => c.action === 'created');
+  const configured = preview.changes.filter((c) => c.action === 'configured');
+  const steps = [
+    ...(created.length ? [`k8s_delete the created object${created.length === 1 ? '' : 's'}: ${created.map(located).join(', ')}`] : []),
+    ...(configured.length ? [`k8s_apply the previous version of ${configured.map(located).join(', ')} (the diff's - lines show it; k8s_rollout_undo for a workload's template)`] : []),
+  ];
+  return { reversible: true, undo: steps.length ? steps.join('; ') : 'nothing changes, nothing to undo' };
+}
+
+/** The arguments as the audit keeps them: the manifest parsed, so its Secrets are masked by structure, not left in a string. */
+export function manifestAudit(args: Record<string, unknown>, objects: ManifestObject[]): Record<string, unknown> {
+  return { ...args, manifest: objects };
 }

@@ -9,6 +9,7 @@ import { type ApiResource, ResourceCatalog } from '../../shared/kube-discovery.j
 import type { KubeClient } from '../../shared/kube.js';
 import { KubeApiError, kubeRequest } from '../../shared/kube-http.js';
 import type { ChangeReport, ObjectChange } from '../../shared/mcp/change.js';
+import type { ProposedAction } from '../../shared/policy/judge.js';
 import { contextInput } from '../../shared/mcp/inputs.js';
 import { objectDiff } from '../../shared/object-diff.js';
 import type { KubeObjectLike } from '../../shared/redact.js';
@@ -87,6 +88,11 @@ export async function scrubbedDiff(access: ClusterAccess, client: KubeClient, na
 export function describeTarget(target: Pick<WriteTarget, 'resource' | 'name' | 'namespace'>): string {
   const group = target.resource.group ? `.${target.resource.group}` : '';
   return `${target.resource.kind.toLowerCase()}${group}/${target.name}${target.namespace ? ` -n ${target.namespace}` : ''}`;
+}
+
+/** What the guardian judges for a write to one named object: the verb, the object, and what else the verb needs (replicas). */
+export function proposalFor(verb: string, target: Pick<WriteTarget, 'resource' | 'name' | 'namespace'>, extra: Partial<ProposedAction> = {}): ProposedAction {
+  return { verb, kind: target.resource.kind, name: target.name, namespace: target.namespace, ...extra };
 }
 
 /** Where a manifest object goes: its kind resolved at its own version, its namespace settled, policy checked. */

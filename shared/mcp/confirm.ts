@@ -12,11 +12,20 @@ export interface ConfirmRequest {
   details: string;
 }
 
-/** Asks the person behind the client to confirm a change; throws a UserError when they do not. */
-export type Confirm = (request: ConfirmRequest) => Promise<void>;
+/** How a person answered (or why nobody could): only `accepted` lets a change run. */
+export type ConfirmOutcome = 'accepted' | 'declined' | 'cancelled' | 'unticked' | 'no elicitation support' | 'no answer';
+
+export interface ConfirmAnswer {
+  outcome: ConfirmOutcome;
+  /** Why asking failed (`no answer`): a time-out, a cancelled call, a client error. */
+  error?: string | undefined;
+}
+
+/** Asks the person behind the client; never throws — a failure to ask is an answer too (not a yes). */
+export type AskPerson = (request: ConfirmRequest) => Promise<ConfirmAnswer>;
 
 /** A person reads the change before answering: give them time, but not forever. */
-const CONFIRM_TIMEOUT_MS = 5 * 60_000;
+export const CONFIRM_TIMEOUT_MS = 5 * 60_000;
 const MAX_DETAILS_CHARS = 8_000;
 
 const CONFIRM_SCHEMA = {
@@ -34,33 +43,49 @@ export function confirmationMessage(request: ConfirmRequest): string {
 }
 
 /**
- * Confirmation through MCP elicitation, sent on the tool call's own request (so it reaches the
- * client over stdio and over the call's HTTP stream). When confirmation is not required (an
- * operator turned it off because another layer approves writes) it passes without asking; a
- * client that cannot be asked is refused rather than assumed to agree.
+ * Asks through MCP elicitation, sent on the tool call's own request (so it reaches the client
+ * over stdio and over the call's HTTP stream). A client that declares no elicitation is not
+ * asked; no answer in time is `no answer`.
  */
-export function clientConfirmation(server: McpServer, extra: ToolExtra, required: boolean): Confirm {
+export function elicitationAsker(server: McpServer, extra: ToolExtra, timeoutMs = CONFIRM_TIMEOUT_MS): AskPerson {
   return async (request) => {
-    if (!required) return;
-    if (!server.server.getClientCapabilities()?.elicitation) {
-      throw new UserError(
-        `${request.action} needs a person's confirmation, and this MCP client cannot be asked (it declares no elicitation capability); nothing was changed`,
-        'preview the change with dryRun: true; run it from a client that supports elicitation; or, where another layer already approves writes, an operator sets mcp.confirmDestructive=false',
-      );
-    }
+    if (!server.server.getClientCapabilities()?.elicitation) return { outcome: 'no elicitation support' };
     let result: ElicitResult;
     try {
       result = await extra.sendRequest(
         { method: 'elicitation/create', params: { mode: 'form', message: confirmationMessage(request), requestedSchema: CONFIRM_SCHEMA } },
         ElicitResultSchema,
-        { timeout: CONFIRM_TIMEOUT_MS, signal: extra.signal },
+        { timeout: timeoutMs, signal: extra.signal },
       );
     } catch (e) {
-      // No answer (time-out, cancelled call) or a client that failed to ask is never a yes.
-      throw new UserError(`${request.action} was not confirmed: asking the client failed (${errorMessage(e)}); nothing was changed`, 'call again when someone can answer, or preview it with dryRun: true');
+      return { outcome: 'no answer', error: errorMessage(e) };
     }
-    if (result.action === 'accept' && result.content?.confirm === true) return;
-    const how = result.action === 'accept' ? 'accepted without ticking confirm' : result.action === 'decline' ? 'declined' : 'cancelled';
-    throw new UserError(`${request.action} was not confirmed (${how}); nothing was changed`);
+    if (result.action === 'accept') return { outcome: result.content?.confirm === true ? 'accepted' : 'unticked' };
+    return { outcome: result.action === 'decline' ? 'declined' : 'cancelled' };
   };
+}
+
+/** What the audit records as the reason of a person's answer: "declined", "no answer (Request timed out)". */
+export function describeAnswer(answer: ConfirmAnswer): string {
+  return answer.outcome === 'no answer' ? `no answer (${answer.error ?? 'unknown error'})` : answer.outcome;
+}
+
+/**
+ * The error for anything but a yes: nothing was changed, and how to go on. `need` says what was
+ * asked for ("confirmation", or the guardian's "approval (…reasons…)").
+ */
+export function notConfirmed(request: Pick<ConfirmRequest, 'action'>, answer: ConfirmAnswer, need = 'confirmation'): UserError {
+  switch (answer.outcome) {
+    case 'no elicitation support':
+      return new UserError(
+        `${request.action} needs a person's ${need}, and this MCP client cannot be asked (it declares no elicitation capability); nothing was changed`,
+        'preview the change with dryRun: true; run it from a client that supports elicitation; or, where another layer already approves writes, an operator sets mcp.confirmDestructive=false',
+      );
+    case 'no answer':
+      return new UserError(`${request.action} was not confirmed: asking the client failed (${answer.error ?? 'unknown error'}); nothing was changed`, 'call again when someone can answer, or preview it with dryRun: true');
+    default: {
+      const how = answer.outcome === 'unticked' ? 'accepted without ticking confirm' : answer.outcome;
+      return new UserError(`${request.action} was not confirmed (${how}); nothing was changed`);
+    }
+  }
 }

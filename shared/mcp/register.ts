@@ -1,17 +1,24 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import type { z } from 'zod';
-import { type Confirm, clientConfirmation, type ToolExtra } from './confirm.js';
+import { elicitationAsker, type ToolExtra } from './confirm.js';
+import type { WriteCall } from './guard.js';
 import type { ToolPolicy } from './policy.js';
 import { runTool } from './result.js';
 import { withheldTools } from './withheld.js';
 
 /** What a tool body gets besides its arguments. */
 export interface ToolCall {
-  /** Asks the client to confirm a destructive change (a no-op when an operator turned confirmation off). */
-  confirm: Confirm;
+  /** What a write needs for the guardian's path (previewThenRun): the call, its caller, how to ask them. */
+  write: WriteCall;
   /** Aborted when the client cancels the call. */
   signal: AbortSignal;
+}
+
+/** Who is calling, as the client named itself in its initialize request. */
+function clientName(server: McpServer): string {
+  const client = server.server.getClientVersion();
+  return client ? `${client.name}/${client.version}` : 'unknown MCP client';
 }
 
 export interface ToolDefinition<I extends z.ZodRawShape, O extends z.ZodRawShape> {
@@ -45,7 +52,15 @@ export function registerPolicedTool<I extends z.ZodRawShape, O extends z.ZodRawS
   const callback = async (args: z.infer<z.ZodObject<I>>, extra: ToolExtra) => {
     const result = await runTool(async () => {
       policy.assertTool(name, kind);
-      return handler(args, { confirm: clientConfirmation(server, extra, policy.confirmDestructive), signal: extra.signal });
+      const write: WriteCall = {
+        tool: name,
+        args: args as Record<string, unknown>,
+        actor: clientName(server),
+        execution: policy.execution,
+        askRequired: policy.confirmDestructive,
+        ask: elicitationAsker(server, extra, policy.execution.approvalTimeoutMs),
+      };
+      return handler(args, { write, signal: extra.signal });
     });
     return finish ? runTool(() => finish(result, args)) : result;
   };

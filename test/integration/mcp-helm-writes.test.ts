@@ -121,12 +121,13 @@ describe('helm write tools: a release from install to uninstall', () => {
     expect(await revisionOf(WEB)).toBeUndefined();
   });
 
-  it('helm_install for real: deployed, without asking (installing is additive)', async () => {
+  it('helm_install for real: deployed once approved (installing is additive, but the chart creates a Secret: the guardian\'s secrets-need-approval)', async () => {
     const r = await helmCall(writer, 'helm_install', { release: WEB, chart: CHART, namespace: NS, createNamespace: true, values: { replicaCount: 2 } });
     expect(r.isError, textOf(r)).toBeFalsy();
-    expect(r.structuredContent).toMatchObject({ dryRun: false, revision: 1, status: 'deployed', chart: 'webapp-0.1.0' });
+    expect(r.structuredContent).toMatchObject({ dryRun: false, revision: 1, status: 'deployed', chart: 'webapp-0.1.0', guardian: { verdict: 'require-approval', rules: ['secrets-need-approval'] } });
     expect(actionOf(r, 'Deployment')).toBe('created');
-    expect(confirmer.asked).toHaveLength(0);
+    expect(confirmer.asked).toHaveLength(1);
+    expect(confirmer.asked[0]!.message).toMatch(/^Confirm: install release web \(chart webapp-0\.1\.0\) in namespace helm-writes/);
     const status = await helmCall(writer, 'helm_status', { release: WEB, namespace: NS });
     expect(status.structuredContent).toMatchObject({ status: 'deployed', revision: 1 });
   });
@@ -279,7 +280,10 @@ describe('helm write tools: policy and bad input', () => {
   });
 
   it('no refusal above asked anyone, and nothing was installed', async () => {
+    // The second install of web is asked too (helm's dry run does not catch a name in use; the install itself fails).
     expect(confirmer.asked.map((a) => a.message.split('\n')[0])).toEqual([
+      expect.stringMatching(/^Confirm: install release web/),
+      expect.stringMatching(/^Confirm: install release web/),
       expect.stringMatching(/^Confirm: upgrade release web/),
       expect.stringMatching(/^Confirm: roll back release web/),
       expect.stringMatching(/^Confirm: uninstall release web/),

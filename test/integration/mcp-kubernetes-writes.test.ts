@@ -190,11 +190,15 @@ describe('k8s_patch, k8s_scale, rollouts', () => {
     expect(textOf(missing)).toContain('configmaps "nope" not found in namespace mcp-writes');
   });
 
-  it('scale: up without asking, down only when confirmed, currentReplicas guards a race', async () => {
+  it('scale: a small step up without asking, a large one and any step down only when confirmed, currentReplicas guards a race', async () => {
     const asked = confirming.asked.length;
+    const small = await call(declining.client, 'k8s_scale', { name: 'web', namespace: NS, replicas: 1 });
+    expect(small.structuredContent).toMatchObject({ from: 1, to: 1, guardian: { verdict: 'allow' } });
+    // 1 → 4 is a 300% change: the guardian's large-replica-change rule wants a person's approval.
     const up = await call(confirming.client, 'k8s_scale', { name: 'web', namespace: NS, replicas: 4 });
-    expect(up.structuredContent).toMatchObject({ from: 1, to: 4, summary: 'deployment.apps/web -n mcp-writes: replicas 1 → 4 (3 pods will be added).' });
-    expect(confirming.asked.length).toBe(asked);
+    expect(up.structuredContent).toMatchObject({ from: 1, to: 4, summary: 'deployment.apps/web -n mcp-writes: replicas 1 → 4 (3 pods will be added).', guardian: { verdict: 'require-approval', rules: ['large-replica-change'] } });
+    expect(confirming.asked.length).toBe(asked + 1);
+    expect(confirming.asked.at(-1)!.message).toContain('The guardian policy requires a person\'s approval');
     const refused = await call(declining.client, 'k8s_scale', { name: 'web', namespace: NS, replicas: 0 });
     expect(refused.isError).toBe(true);
     expect(await replicasOf('web')).toBe(4);

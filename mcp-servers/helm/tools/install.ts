@@ -5,11 +5,17 @@ import { namespaceInput } from '../../../shared/mcp/inputs.js';
 import { registerPolicedTool } from '../../../shared/mcp/register.js';
 import type { HelmDeps } from '../deps.js';
 import { chartInput, localChart, releaseInput, valuesInput } from '../inputs.js';
-import { chartLabel, countActions, hooksOn, parseReleaseJson } from '../release-manifest.js';
+import { chartLabel, countActions, type HelmReleaseJson, hooksOn, parseReleaseJson } from '../release-manifest.js';
 import { withValuesFile } from '../values-file.js';
-import { helmTarget, planRelease, releaseChangeOutput, releaseRedactor, releaseResult, releaseWriteInputs, waitArgs, writableRelease } from '../writes.js';
+import { guardedRelease, helmTarget, planRelease, releaseChangeOutput, releaseRedactor, releaseWriteInputs, renderedObjects, waitArgs, writableRelease } from '../writes.js';
 
-/** helm_install: a new release from a local chart; additive, so no confirmation is asked. */
+/** "Hooks that run: …" for an install, empty when the chart has none. */
+function hookNote(release: Pick<HelmReleaseJson, 'hooks'>): string {
+  const hooks = hooksOn(release, 'install');
+  return hooks.length ? ` Hooks that run: ${hooks.join(', ')}.` : '';
+}
+
+/** helm_install: a new release from a local chart; additive, so only the guardian's require-approval asks (a chart with a Secret, a production namespace). */
 export function registerInstall(server: McpServer, deps: HelmDeps): void {
   const policy = deps.access.policy;
 
@@ -35,34 +41,37 @@ export function registerInstall(server: McpServer, deps: HelmDeps): void {
       // replaces or removes anything. Not idempotent: a second call with the same arguments fails.
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
     },
-    async (args) => {
+    async (args, call) => {
       const target = writableRelease(deps, args);
       const chart = localChart(args.chart);
       return withValuesFile(args.values, async (valueArgs) => {
         const argv = ['install', args.release, chart, '--namespace', args.namespace, ...valueArgs, ...(args.createNamespace ? ['--create-namespace'] : []), '--output', 'json'];
         const positional = [...helmTarget(target).positional, chart];
-        // Always a dry run first: the rendered objects pass the write policy before anything is created.
-        const preview = parseReleaseJson(await deps.helm.run([...argv, '--dry-run=server'], { ...helmTarget(target), positional }));
-        const redactor = await releaseRedactor(deps, target, { manifests: [preview.manifest ?? '', ...(preview.hooks ?? []).map((h) => h.manifest ?? '')], values: [preview.chart?.values, preview.config] });
-        const plan = await planRelease(deps, target, { before: '', after: preview.manifest ?? '' }, redactor, { enforcePolicy: true });
-        const hooks = hooksOn(preview, 'install');
-        const hookNote = hooks.length ? ` Hooks that run: ${hooks.join(', ')}.` : '';
-        const chartName = chartLabel(preview) ?? chart;
-        if (args.dryRun) {
-          return releaseResult(
-            { dryRun: true, summary: `helm install would create release ${args.release} (chart ${chartName}) in namespace ${args.namespace}: ${countActions(plan.changes)}.${hookNote}`, ...plan },
-            { release: args.release, namespace: args.namespace, revision: preview.version, status: preview.info.status, chart: chartLabel(preview), notes: redactor.redactText(preview.info.notes ?? '') },
-          );
-        }
-        const wait = waitArgs(args);
-        const done = parseReleaseJson(await deps.helm.run([...argv, ...wait.argv], { ...helmTarget(target, wait.timeoutMs), positional }));
-        const result = await planRelease(deps, target, { before: '', after: done.manifest ?? '' }, redactor, { enforcePolicy: false });
-        // The dry run showed the whole manifest; once installed, the object list says what happened
-        // (helm_get what=manifest shows it again) without repeating every line.
-        return releaseResult(
-          { dryRun: false, summary: `Installed release ${args.release} (chart ${chartName}) in namespace ${args.namespace} as revision ${done.version}, status ${done.info.status}: ${countActions(result.changes)}.${hookNote}`, changes: result.changes, diff: '' },
-          { release: args.release, namespace: args.namespace, revision: done.version, status: done.info.status, chart: chartLabel(done), notes: redactor.redactText(done.info.notes ?? '') },
-        );
+        const facts = (release: HelmReleaseJson, notes: string) => ({ release: args.release, namespace: args.namespace, revision: release.version, status: release.info.status, chart: chartLabel(release), notes });
+        return guardedRelease(deps, call, target, {
+          dryRun: args.dryRun,
+          action: (preview) => `install release ${args.release} (chart ${preview.facts.chart ?? chart}) in namespace ${args.namespace} (${countActions(preview.changes)})`,
+          verb: 'apply',
+          needsConfirmation: false,
+          // Always a dry run first: the rendered objects pass the write policy and the guardian before anything is created.
+          preview: async () => {
+            const preview = parseReleaseJson(await deps.helm.run([...argv, '--dry-run=server'], { ...helmTarget(target), positional }));
+            const redactor = await releaseRedactor(deps, target, { manifests: [preview.manifest ?? '', ...(preview.hooks ?? []).map((h) => h.manifest ?? '')], values: [preview.chart?.values, preview.config] });
+            const plan = await planRelease(deps, target, { before: '', after: preview.manifest ?? '' }, redactor, { enforcePolicy: true });
+            const summary = `helm install would create release ${args.release} (chart ${chartLabel(preview) ?? chart}) in namespace ${args.namespace}: ${countActions(plan.changes)}.${hookNote(preview)}`;
+            return { summary, ...plan, facts: facts(preview, redactor.redactText(preview.info.notes ?? '')), objects: renderedObjects(preview), redactor };
+          },
+          run: async (preview) => {
+            const wait = waitArgs(args);
+            const done = parseReleaseJson(await deps.helm.run([...argv, ...wait.argv], { ...helmTarget(target, wait.timeoutMs), positional }));
+            const result = await planRelease(deps, target, { before: '', after: done.manifest ?? '' }, preview.redactor, { enforcePolicy: false });
+            // The dry run showed the whole manifest; once installed, the object list says what happened
+            // (helm_get what=manifest shows it again) without repeating every line.
+            const summary = `Installed release ${args.release} (chart ${chartLabel(done) ?? chart}) in namespace ${args.namespace} as revision ${done.version}, status ${done.info.status}: ${countActions(result.changes)}.${hookNote(done)}`;
+            return { ...preview, summary, changes: result.changes, diff: '', facts: facts(done, preview.redactor.redactText(done.info.notes ?? '')) };
+          },
+          reversibility: () => ({ reversible: true, undo: `helm_uninstall release ${args.release} -n ${args.namespace}` }),
+        });
       });
     },
     scrubSecretValues(deps.access),

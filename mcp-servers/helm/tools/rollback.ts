@@ -5,20 +5,8 @@ import { namespaceInput } from '../../../shared/mcp/inputs.js';
 import { registerPolicedTool } from '../../../shared/mcp/register.js';
 import type { HelmDeps } from '../deps.js';
 import { releaseInput, revisionInput } from '../inputs.js';
-import { countActions } from '../release-manifest.js';
-import {
-  confirmationDetails,
-  helmTarget,
-  planRelease,
-  releaseChangeOutput,
-  releaseManifest,
-  releaseRedactor,
-  releaseResult,
-  requireRevision,
-  waitArgs,
-  releaseWriteInputs,
-  writableRelease,
-} from '../writes.js';
+import { countActions, parseManifest } from '../release-manifest.js';
+import { guardedRelease, helmTarget, planRelease, releaseChangeOutput, releaseManifest, releaseRedactor, releaseWriteInputs, requireRevision, waitArgs, writableRelease } from '../writes.js';
 
 /**
  * helm_rollback: a release back to a past revision's manifest. The diff is the current manifest
@@ -55,22 +43,29 @@ export function registerRollback(server: McpServer, deps: HelmDeps): void {
       const to = args.revision ?? latest.revision - 1;
       if (to < 1) throw new UserError(`release ${args.release} has only revision ${latest.revision}: there is no earlier revision to roll back to`);
       if (to > latest.revision) throw new UserError(`release ${args.release} has no revision ${to} (the latest is ${latest.revision})`, 'helm_history lists the revisions');
-      const [before, after] = await Promise.all([releaseManifest(deps, target), releaseManifest(deps, target, to)]);
-      const redactor = await releaseRedactor(deps, target, { manifests: [before, after] });
-      const plan = await planRelease(deps, target, { before, after }, redactor, { enforcePolicy: true });
       const what = `release ${args.release} in namespace ${args.namespace} from revision ${latest.revision} (${latest.chart}, ${latest.status}) to revision ${to}`;
       const facts = { release: args.release, namespace: args.namespace, chart: null, notes: '' };
-      if (args.dryRun) {
-        return releaseResult({ dryRun: true, summary: `helm rollback of ${what} would leave ${countActions(plan.changes)}, recorded as revision ${latest.revision + 1}.`, ...plan }, { ...facts, revision: latest.revision + 1, status: 'pending-rollback' });
-      }
-      await call.confirm({ action: `roll back ${what} (${countActions(plan.changes)})`, details: confirmationDetails(plan, redactor) });
-      const wait = waitArgs(args);
-      await deps.helm.run(['rollback', args.release, String(to), '--namespace', args.namespace, ...wait.argv], helmTarget(target, wait.timeoutMs));
-      const now = await requireRevision(deps, target);
-      return releaseResult(
-        { dryRun: false, summary: `Rolled back ${what}: now revision ${now.revision} (${now.chart}), status ${now.status}: ${countActions(plan.changes)}.`, ...plan },
-        { ...facts, revision: now.revision, status: now.status, chart: now.chart },
-      );
+      return guardedRelease(deps, call, target, {
+        dryRun: args.dryRun,
+        action: (preview) => `roll back ${what} (${countActions(preview.changes)})`,
+        verb: 'rollout-undo',
+        needsConfirmation: true,
+        preview: async () => {
+          const [before, after] = await Promise.all([releaseManifest(deps, target), releaseManifest(deps, target, to)]);
+          const redactor = await releaseRedactor(deps, target, { manifests: [before, after] });
+          const plan = await planRelease(deps, target, { before, after }, redactor, { enforcePolicy: true });
+          const summary = `helm rollback of ${what} would leave ${countActions(plan.changes)}, recorded as revision ${latest.revision + 1}.`;
+          return { summary, ...plan, facts: { ...facts, revision: latest.revision + 1, status: 'pending-rollback' }, objects: parseManifest(after), redactor };
+        },
+        run: async (preview) => {
+          const wait = waitArgs(args);
+          await deps.helm.run(['rollback', args.release, String(to), '--namespace', args.namespace, ...wait.argv], helmTarget(target, wait.timeoutMs));
+          const now = await requireRevision(deps, target);
+          const summary = `Rolled back ${what}: now revision ${now.revision} (${now.chart}), status ${now.status}: ${countActions(preview.changes)}.`;
+          return { ...preview, summary, facts: { ...facts, revision: now.revision, status: now.status, chart: now.chart } };
+        },
+        reversibility: () => ({ reversible: true, undo: `helm_rollback release ${args.release} -n ${args.namespace} revision ${latest.revision}` }),
+      });
     },
     scrubSecretValues(deps.access),
   );

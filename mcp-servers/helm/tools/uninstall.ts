@@ -5,20 +5,8 @@ import { namespaceInput } from '../../../shared/mcp/inputs.js';
 import { registerPolicedTool } from '../../../shared/mcp/register.js';
 import type { HelmDeps } from '../deps.js';
 import { releaseInput } from '../inputs.js';
-import { countActions } from '../release-manifest.js';
-import {
-  confirmationDetails,
-  helmTarget,
-  planRelease,
-  releaseChangeOutput,
-  releaseManifest,
-  releaseRedactor,
-  releaseResult,
-  requireRevision,
-  waitArgs,
-  releaseWriteInputs,
-  writableRelease,
-} from '../writes.js';
+import { countActions, parseManifest } from '../release-manifest.js';
+import { guardedRelease, helmTarget, planRelease, releaseChangeOutput, releaseManifest, releaseRedactor, releaseWriteInputs, requireRevision, waitArgs, writableRelease } from '../writes.js';
 
 /** helm_uninstall: a release and every object it owns, after the person has seen the list. */
 export function registerUninstall(server: McpServer, deps: HelmDeps): void {
@@ -46,23 +34,32 @@ export function registerUninstall(server: McpServer, deps: HelmDeps): void {
     async (args, call) => {
       const target = writableRelease(deps, args);
       const latest = await requireRevision(deps, target);
-      const before = await releaseManifest(deps, target);
-      const redactor = await releaseRedactor(deps, target, { manifests: [before] });
-      const plan = await planRelease(deps, target, { before, after: '' }, redactor, { enforcePolicy: true });
       const what = `release ${args.release} in namespace ${args.namespace} (revision ${latest.revision}, ${latest.chart}, ${latest.status})`;
       const history = args.keepHistory ? 'its history kept' : 'its history deleted';
       const facts = { release: args.release, namespace: args.namespace, chart: latest.chart, notes: '' };
-      if (args.dryRun) {
-        return releaseResult({ dryRun: true, summary: `helm uninstall of ${what} would leave ${countActions(plan.changes)}, ${history}.`, ...plan }, { ...facts, revision: latest.revision, status: 'uninstalling' });
-      }
-      await call.confirm({ action: `uninstall ${what}: ${countActions(plan.changes)}, ${history}`, details: confirmationDetails(plan, redactor) });
-      const wait = waitArgs(args);
-      await deps.helm.run(['uninstall', args.release, '--namespace', args.namespace, ...(args.keepHistory ? ['--keep-history'] : []), ...wait.argv], helmTarget(target, wait.timeoutMs));
-      // The person saw the whole manifest go; the result lists the objects without repeating it.
-      return releaseResult(
-        { dryRun: false, summary: `Uninstalled ${what}: ${countActions(plan.changes)}, ${history}.`, changes: plan.changes, diff: '' },
-        { ...facts, revision: args.keepHistory ? latest.revision : null, status: 'uninstalled' },
-      );
+      return guardedRelease(deps, call, target, {
+        dryRun: args.dryRun,
+        action: (preview) => `uninstall ${what}: ${countActions(preview.changes)}, ${history}`,
+        verb: 'delete',
+        needsConfirmation: true,
+        preview: async () => {
+          const before = await releaseManifest(deps, target);
+          const redactor = await releaseRedactor(deps, target, { manifests: [before] });
+          const plan = await planRelease(deps, target, { before, after: '' }, redactor, { enforcePolicy: true });
+          const summary = `helm uninstall of ${what} would leave ${countActions(plan.changes)}, ${history}.`;
+          return { summary, ...plan, facts: { ...facts, revision: latest.revision, status: 'uninstalling' }, objects: parseManifest(before), redactor };
+        },
+        run: async (preview) => {
+          const wait = waitArgs(args);
+          await deps.helm.run(['uninstall', args.release, '--namespace', args.namespace, ...(args.keepHistory ? ['--keep-history'] : []), ...wait.argv], helmTarget(target, wait.timeoutMs));
+          // The person saw the whole manifest go; the result lists the objects without repeating it.
+          return { ...preview, summary: `Uninstalled ${what}: ${countActions(preview.changes)}, ${history}.`, diff: '', facts: { ...facts, revision: args.keepHistory ? latest.revision : null, status: 'uninstalled' } };
+        },
+        reversibility: () =>
+          args.keepHistory
+            ? { reversible: true, undo: `helm_rollback release ${args.release} -n ${args.namespace} revision ${latest.revision} (its history is kept)` }
+            : { reversible: false, undo: 'not reversible: the release\'s objects and history are gone (install the chart again; data in deleted volumes is lost)' },
+      });
     },
     scrubSecretValues(deps.access),
   );

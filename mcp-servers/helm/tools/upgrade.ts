@@ -6,19 +6,19 @@ import { namespaceInput } from '../../../shared/mcp/inputs.js';
 import { registerPolicedTool } from '../../../shared/mcp/register.js';
 import type { HelmDeps } from '../deps.js';
 import { chartInput, localChart, releaseInput, valuesInput } from '../inputs.js';
-import { chartLabel, countActions, hooksOn, parseReleaseJson } from '../release-manifest.js';
+import { chartLabel, countActions, type HelmReleaseJson, hooksOn, parseReleaseJson } from '../release-manifest.js';
 import { withValuesFile } from '../values-file.js';
 import {
-  confirmationDetails,
+  guardedRelease,
   helmTarget,
   latestRevision,
   planRelease,
   releaseChangeOutput,
   releaseManifest,
   releaseRedactor,
-  releaseResult,
-  waitArgs,
   releaseWriteInputs,
+  renderedObjects,
+  waitArgs,
   writableRelease,
 } from '../writes.js';
 
@@ -80,34 +80,39 @@ export function registerUpgrade(server: McpServer, deps: HelmDeps): void {
           'json',
         ];
         const positional = [...helmTarget(target).positional, chart];
-        const preview = parseReleaseJson(await deps.helm.run([...argv, '--dry-run=server'], { ...helmTarget(target), positional }));
-        const redactor = await releaseRedactor(deps, target, {
-          manifests: [before, preview.manifest ?? '', ...(preview.hooks ?? []).map((h) => h.manifest ?? '')],
-          values: [preview.chart?.values, preview.config, args.values],
-        });
-        const plan = await planRelease(deps, target, { before, after: preview.manifest ?? '' }, redactor, { enforcePolicy: true });
-        const chartName = chartLabel(preview) ?? chart;
-        const hooks = hooksOn(preview, current ? 'upgrade' : 'install');
-        const hookNote = hooks.length ? ` Hooks that run: ${hooks.join(', ')}.` : '';
         const from = current ? `revision ${current.revision} (${current.chart}, ${current.status})` : 'nothing (a new install)';
-        const facts = { release: args.release, namespace: args.namespace, chart: chartLabel(preview) };
-        if (args.dryRun) {
-          return releaseResult(
-            { dryRun: true, summary: `helm upgrade of release ${args.release} in namespace ${args.namespace} from ${from} to revision ${preview.version} (chart ${chartName}) would leave ${countActions(plan.changes)}.${hookNote}`, ...plan },
-            { ...facts, revision: preview.version, status: preview.info.status, notes: redactor.redactText(preview.info.notes ?? '') },
-          );
-        }
-        await call.confirm({
-          action: `upgrade release ${args.release} in namespace ${args.namespace} from ${from} to chart ${chartName} as revision ${preview.version} (${countActions(plan.changes)})`,
-          details: confirmationDetails(plan, redactor),
+        const hookNote = (release: Pick<HelmReleaseJson, 'hooks'>) => {
+          const hooks = hooksOn(release, current ? 'upgrade' : 'install');
+          return hooks.length ? ` Hooks that run: ${hooks.join(', ')}.` : '';
+        };
+        const facts = (release: HelmReleaseJson, notes: string) => ({ release: args.release, namespace: args.namespace, revision: release.version, status: release.info.status, chart: chartLabel(release), notes });
+        return guardedRelease(deps, call, target, {
+          dryRun: args.dryRun,
+          action: (preview) => `upgrade release ${args.release} in namespace ${args.namespace} from ${from} to chart ${preview.facts.chart ?? chart} as revision ${preview.facts.revision} (${countActions(preview.changes)})`,
+          verb: 'apply',
+          needsConfirmation: true,
+          preview: async () => {
+            const preview = parseReleaseJson(await deps.helm.run([...argv, '--dry-run=server'], { ...helmTarget(target), positional }));
+            const redactor = await releaseRedactor(deps, target, {
+              manifests: [before, preview.manifest ?? '', ...(preview.hooks ?? []).map((h) => h.manifest ?? '')],
+              values: [preview.chart?.values, preview.config, args.values],
+            });
+            const plan = await planRelease(deps, target, { before, after: preview.manifest ?? '' }, redactor, { enforcePolicy: true });
+            const summary = `helm upgrade of release ${args.release} in namespace ${args.namespace} from ${from} to revision ${preview.version} (chart ${chartLabel(preview) ?? chart}) would leave ${countActions(plan.changes)}.${hookNote(preview)}`;
+            return { summary, ...plan, facts: facts(preview, redactor.redactText(preview.info.notes ?? '')), objects: renderedObjects(preview), redactor };
+          },
+          run: async (preview) => {
+            const wait = waitArgs(args);
+            const done = parseReleaseJson(await deps.helm.run([...argv, ...wait.argv], { ...helmTarget(target, wait.timeoutMs), positional }));
+            const result = await planRelease(deps, target, { before, after: done.manifest ?? '' }, preview.redactor, { enforcePolicy: false });
+            const summary = `Upgraded release ${args.release} in namespace ${args.namespace} from ${from} to revision ${done.version} (chart ${chartLabel(done) ?? chart}), status ${done.info.status}: ${countActions(result.changes)}.${hookNote(done)}`;
+            return { ...preview, summary, ...result, facts: facts(done, preview.redactor.redactText(done.info.notes ?? '')) };
+          },
+          reversibility: () =>
+            current
+              ? { reversible: true, undo: `helm_rollback release ${args.release} -n ${args.namespace} revision ${current.revision}` }
+              : { reversible: true, undo: `helm_uninstall release ${args.release} -n ${args.namespace} (it did not exist before)` },
         });
-        const wait = waitArgs(args);
-        const done = parseReleaseJson(await deps.helm.run([...argv, ...wait.argv], { ...helmTarget(target, wait.timeoutMs), positional }));
-        const result = await planRelease(deps, target, { before, after: done.manifest ?? '' }, redactor, { enforcePolicy: false });
-        return releaseResult(
-          { dryRun: false, summary: `Upgraded release ${args.release} in namespace ${args.namespace} from ${from} to revision ${done.version} (chart ${chartLabel(done) ?? chartName}), status ${done.info.status}: ${countActions(result.changes)}.${hookNote}`, ...result },
-          { ...facts, revision: done.version, status: done.info.status, chart: chartLabel(done), notes: redactor.redactText(done.info.notes ?? '') },
-        );
       });
     },
     scrubSecretValues(deps.access),

@@ -2,11 +2,12 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { type ClusterAccess, scrubSecretValues } from '../../../shared/cluster-access.js';
 import { kubeRequest } from '../../../shared/kube-http.js';
-import { changeOutput, objectRef, previewThenRun } from '../../../shared/mcp/change.js';
+import { changeOutput } from '../../../shared/mcp/change.js';
+import { previewThenRun } from '../../../shared/mcp/guard.js';
 import { namespaceInput } from '../../../shared/mcp/inputs.js';
 import { registerPolicedTool } from '../../../shared/mcp/register.js';
 import { applyOrder, parseManifest } from '../manifest.js';
-import { manifestInput, writeObjects } from '../manifest-writes.js';
+import { manifestAction, manifestAudit, manifestInput, manifestProposal, manifestReversibility, writeObjects } from '../manifest-writes.js';
 import { dryRunQuery, FIELD_MANAGER, readIfExists, writeInputs } from '../writes.js';
 import type { KubeObject } from './get.js';
 
@@ -32,18 +33,22 @@ export function registerApply(server: McpServer, access: ClusterAccess): void {
     async (args, call) => {
       const client = access.client(args.context);
       const objects = applyOrder(parseManifest(args.manifest, { requireName: true }));
-      const first = objects[0]!;
-      return previewThenRun({
+      const write = (dryRun: boolean) =>
+        writeObjects(access, client, objects, args.namespace, dryRun, async (target, body) => ({
+          before: await readIfExists(client, target.path!),
+          after: (await kubeRequest(client, { method: 'PATCH', path: target.path!, query: { fieldManager: FIELD_MANAGER, force: args.force, ...dryRunQuery(dryRun) }, contentType: 'application/apply-patch+yaml', body })).json as KubeObject,
+        }));
+      return previewThenRun(call.write, {
         dryRun: args.dryRun,
-        action: `apply ${objects.length === 1 ? objectRef({ ...first, name: first.metadata.name ?? '' }) : `${objects.length} objects`}`,
-        confirm: call.confirm,
+        action: (preview) => manifestAction('apply', objects, preview),
+        cluster: { access, context: args.context },
+        proposal: (preview) => manifestProposal('apply', objects, preview),
         // Creating is additive; changing what exists is what a person should see first.
         needsConfirmation: (preview) => preview.changes.some((c) => c.action === 'configured'),
-        execute: (dryRun) =>
-          writeObjects(access, client, objects, args.namespace, dryRun, async (target, body) => ({
-            before: await readIfExists(client, target.path!),
-            after: (await kubeRequest(client, { method: 'PATCH', path: target.path!, query: { fieldManager: FIELD_MANAGER, force: args.force, ...dryRunQuery(dryRun) }, contentType: 'application/apply-patch+yaml', body })).json as KubeObject,
-          })),
+        preview: () => write(true),
+        run: () => write(false),
+        reversibility: manifestReversibility,
+        auditArguments: () => manifestAudit(args, objects),
       });
     },
     scrubSecretValues(access),

@@ -1,9 +1,10 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { type ClusterAccess, scrubSecretValues } from '../../../shared/cluster-access.js';
-import { changeOutput, previewThenRun } from '../../../shared/mcp/change.js';
+import { changeOutput } from '../../../shared/mcp/change.js';
+import { previewThenRun } from '../../../shared/mcp/guard.js';
 import { nameInput } from '../../../shared/mcp/inputs.js';
 import { registerPolicedTool } from '../../../shared/mcp/register.js';
-import { patchAndReport, readTarget, writeInputs, writeTarget } from '../writes.js';
+import { patchAndReport, proposalFor, readTarget, writeInputs, writeTarget } from '../writes.js';
 
 /** k8s_cordon and k8s_uncordon: one field, reversible, so neither asks for confirmation. */
 function registerSchedulable(server: McpServer, access: ClusterAccess, cordon: boolean): void {
@@ -25,16 +26,20 @@ function registerSchedulable(server: McpServer, access: ClusterAccess, cordon: b
     async (args, call) => {
       const target = await writeTarget(access, { kind: 'nodes', name: args.name, context: args.context });
       const before = await readTarget(target);
-      return previewThenRun({
+      const write = (dryRun: boolean) =>
+        patchAndReport(access, target, before, { type: 'merge', body: { spec: { unschedulable: cordon ? true : null } } }, dryRun, {
+          action: cordon ? 'cordoned' : 'uncordoned',
+          summary: (changed) => (changed ? `Node ${args.name} ${dryRun ? 'would be' : 'is'} ${cordon ? 'unschedulable' : 'schedulable'} now.` : `Node ${args.name} is already ${cordon ? 'cordoned' : 'schedulable'}.`),
+        });
+      return previewThenRun(call.write, {
         dryRun: args.dryRun,
         action: `${verb} node ${args.name}`,
-        confirm: call.confirm,
+        cluster: { access, context: args.context },
+        proposal: () => proposalFor(verb, target),
         needsConfirmation: () => false,
-        execute: (dryRun) =>
-          patchAndReport(access, target, before, { type: 'merge', body: { spec: { unschedulable: cordon ? true : null } } }, dryRun, {
-            action: cordon ? 'cordoned' : 'uncordoned',
-            summary: (changed) => (changed ? `Node ${args.name} ${dryRun ? 'would be' : 'is'} ${cordon ? 'unschedulable' : 'schedulable'} now.` : `Node ${args.name} is already ${cordon ? 'cordoned' : 'schedulable'}.`),
-          }),
+        preview: () => write(true),
+        run: () => write(false),
+        reversibility: (preview) => ({ reversible: true, undo: preview.diff ? `k8s_${cordon ? 'uncordon' : 'cordon'} node ${args.name}` : 'nothing changes, nothing to undo' }),
       });
     },
     scrubSecretValues(access),

@@ -5,11 +5,12 @@ import { type ClusterAccess, scrubSecretValues } from '../../../shared/cluster-a
 import { UserError } from '../../../shared/errors.js';
 import type { KubeClient } from '../../../shared/kube.js';
 import { KubeApiError, kubeRequest } from '../../../shared/kube-http.js';
-import { changeOutput, type ObjectChange, previewThenRun } from '../../../shared/mcp/change.js';
+import { changeOutput, type ObjectChange } from '../../../shared/mcp/change.js';
+import { previewThenRun } from '../../../shared/mcp/guard.js';
 import { nameInput } from '../../../shared/mcp/inputs.js';
 import { registerPolicedTool } from '../../../shared/mcp/register.js';
 import { describeBlockers, type DrainPod, planDrain, type PodRef } from '../drain.js';
-import { dryRunQuery, patchTarget, readTarget, writeInputs, writeTarget } from '../writes.js';
+import { dryRunQuery, patchTarget, proposalFor, readTarget, writeInputs, writeTarget } from '../writes.js';
 
 const RETRY_MS = 2_000;
 
@@ -82,67 +83,72 @@ export function registerDrain(server: McpServer, access: ClusterAccess): void {
       const uid = new Map(pods.map((p) => [`${p.metadata?.namespace}/${p.metadata?.name}`, p.metadata?.uid]));
       const left = [...plan.skip.map((p) => podChange(p, `skipped: ${p.reason}`)), ...plan.leave.map((p) => podChange(p, `left: ${p.reason}`))];
       let complete = false;
-      const result = await previewThenRun({
-        dryRun: args.dryRun,
-        action: `drain node ${args.name}: cordon it and evict ${plan.evict.length} pod${plan.evict.length === 1 ? '' : 's'}`,
-        confirm: call.confirm,
-        needsConfirmation: () => true,
-        execute: async (dryRun) => {
-          const cordoned = (node.spec as { unschedulable?: boolean } | undefined)?.unschedulable === true;
-          if (!cordoned) await patchTarget(target, { type: 'merge', body: { spec: { unschedulable: true } } }, dryRun);
-          const nodeChange: ObjectChange = { kind: 'Node', apiVersion: 'v1', name: args.name, namespace: null, action: cordoned ? 'already cordoned' : 'cordoned' };
-          if (dryRun) {
-            // Each eviction is checked on its own: two pods under one budget may both pass here.
-            const checks = await Promise.all(plan.evict.map(async (p) => ({ pod: p, refusal: await evict(client, p, true, args.gracePeriodSeconds) })));
-            const refused = checks.filter((c) => c.refusal);
-            complete = refused.length === 0 && plan.leave.length === 0;
-            return {
-              summary: `Node ${args.name}: ${plan.evict.length} pod${plan.evict.length === 1 ? '' : 's'} to evict${refused.length ? `, ${refused.length} of them refused now by a disruption budget` : ''}; ${plan.skip.length} skipped, ${plan.leave.length} left in protected namespaces.`,
-              changes: [nodeChange, ...checks.map((c) => podChange(c.pod, c.refusal ? `eviction refused: ${c.refusal}` : 'evicted')), ...left],
-              diff: '',
-            };
-          }
-          const deadline = Date.now() + args.timeoutSeconds * 1000;
-          const refusals = new Map<string, string>();
-          const evicted: Evicted[] = [];
-          let pending = plan.evict;
-          while (pending.length && !call.signal.aborted) {
-            const still: PodRef[] = [];
-            for (const pod of pending) {
-              const refusal = await evict(client, pod, false, args.gracePeriodSeconds);
-              if (refusal) {
-                refusals.set(`${pod.namespace}/${pod.name}`, refusal);
-                still.push(pod);
-              } else {
-                refusals.delete(`${pod.namespace}/${pod.name}`);
-                evicted.push({ ...pod, uid: uid.get(`${pod.namespace}/${pod.name}`) });
-              }
-            }
-            pending = still;
-            if (!pending.length || Date.now() + RETRY_MS > deadline) break;
-            await sleep(RETRY_MS);
-          }
-          let terminating = evicted;
-          while (terminating.length && Date.now() < deadline && !call.signal.aborted) {
-            terminating = (await Promise.all(terminating.map(async (p) => ((await isGone(client, p)) ? undefined : p)))).filter((p): p is Evicted => Boolean(p));
-            if (terminating.length) await sleep(Math.min(RETRY_MS, Math.max(0, deadline - Date.now())));
-          }
-          complete = pending.length === 0 && terminating.length === 0 && plan.leave.length === 0;
-          const stillTerminating = new Set(terminating.map((p) => `${p.namespace}/${p.name}`));
-          const blockedWhy = pending.length ? ` ${pending.length} pod${pending.length === 1 ? ' is' : 's are'} still there because ${[...new Set(refusals.values())].join(' ')}` : '';
+      const write = async (dryRun: boolean) => {
+        const cordoned = (node.spec as { unschedulable?: boolean } | undefined)?.unschedulable === true;
+        if (!cordoned) await patchTarget(target, { type: 'merge', body: { spec: { unschedulable: true } } }, dryRun);
+        const nodeChange: ObjectChange = { kind: 'Node', apiVersion: 'v1', name: args.name, namespace: null, action: cordoned ? 'already cordoned' : 'cordoned' };
+        if (dryRun) {
+          // Each eviction is checked on its own: two pods under one budget may both pass here.
+          const checks = await Promise.all(plan.evict.map(async (p) => ({ pod: p, refusal: await evict(client, p, true, args.gracePeriodSeconds) })));
+          const refused = checks.filter((c) => c.refusal);
+          complete = refused.length === 0 && plan.leave.length === 0;
           return {
-            summary: complete
-              ? `Node ${args.name} is drained: ${evicted.length} pod${evicted.length === 1 ? '' : 's'} evicted, ${plan.skip.length} skipped; it stays cordoned until k8s_uncordon.`
-              : `Node ${args.name} is cordoned but not empty.${blockedWhy}${terminating.length ? ` ${terminating.length} evicted pod(s) had not stopped after ${args.timeoutSeconds}s.` : ''}${plan.leave.length ? ` ${plan.leave.length} pod(s) in protected namespaces were left.` : ''} Call k8s_drain again later, or raise timeoutSeconds.`,
-            changes: [
-              nodeChange,
-              ...evicted.map((p) => podChange(p, stillTerminating.has(`${p.namespace}/${p.name}`) ? 'evicted (still terminating)' : 'evicted')),
-              ...pending.map((p) => podChange(p, `not evicted: ${refusals.get(`${p.namespace}/${p.name}`) ?? 'timed out'}`)),
-              ...left,
-            ],
+            summary: `Node ${args.name}: ${plan.evict.length} pod${plan.evict.length === 1 ? '' : 's'} to evict${refused.length ? `, ${refused.length} of them refused now by a disruption budget` : ''}; ${plan.skip.length} skipped, ${plan.leave.length} left in protected namespaces.`,
+            changes: [nodeChange, ...checks.map((c) => podChange(c.pod, c.refusal ? `eviction refused: ${c.refusal}` : 'evicted')), ...left],
             diff: '',
           };
-        },
+        }
+        const deadline = Date.now() + args.timeoutSeconds * 1000;
+        const refusals = new Map<string, string>();
+        const evicted: Evicted[] = [];
+        let pending = plan.evict;
+        while (pending.length && !call.signal.aborted) {
+          const still: PodRef[] = [];
+          for (const pod of pending) {
+            const refusal = await evict(client, pod, false, args.gracePeriodSeconds);
+            if (refusal) {
+              refusals.set(`${pod.namespace}/${pod.name}`, refusal);
+              still.push(pod);
+            } else {
+              refusals.delete(`${pod.namespace}/${pod.name}`);
+              evicted.push({ ...pod, uid: uid.get(`${pod.namespace}/${pod.name}`) });
+            }
+          }
+          pending = still;
+          if (!pending.length || Date.now() + RETRY_MS > deadline) break;
+          await sleep(RETRY_MS);
+        }
+        let terminating = evicted;
+        while (terminating.length && Date.now() < deadline && !call.signal.aborted) {
+          terminating = (await Promise.all(terminating.map(async (p) => ((await isGone(client, p)) ? undefined : p)))).filter((p): p is Evicted => Boolean(p));
+          if (terminating.length) await sleep(Math.min(RETRY_MS, Math.max(0, deadline - Date.now())));
+        }
+        complete = pending.length === 0 && terminating.length === 0 && plan.leave.length === 0;
+        const stillTerminating = new Set(terminating.map((p) => `${p.namespace}/${p.name}`));
+        const blockedWhy = pending.length ? ` ${pending.length} pod${pending.length === 1 ? ' is' : 's are'} still there because ${[...new Set(refusals.values())].join(' ')}` : '';
+        return {
+          summary: complete
+            ? `Node ${args.name} is drained: ${evicted.length} pod${evicted.length === 1 ? '' : 's'} evicted, ${plan.skip.length} skipped; it stays cordoned until k8s_uncordon.`
+            : `Node ${args.name} is cordoned but not empty.${blockedWhy}${terminating.length ? ` ${terminating.length} evicted pod(s) had not stopped after ${args.timeoutSeconds}s.` : ''}${plan.leave.length ? ` ${plan.leave.length} pod(s) in protected namespaces were left.` : ''} Call k8s_drain again later, or raise timeoutSeconds.`,
+          changes: [
+            nodeChange,
+            ...evicted.map((p) => podChange(p, stillTerminating.has(`${p.namespace}/${p.name}`) ? 'evicted (still terminating)' : 'evicted')),
+            ...pending.map((p) => podChange(p, `not evicted: ${refusals.get(`${p.namespace}/${p.name}`) ?? 'timed out'}`)),
+            ...left,
+          ],
+          diff: '',
+        };
+      };
+      const result = await previewThenRun(call.write, {
+        dryRun: args.dryRun,
+        action: `drain node ${args.name}: cordon it and evict ${plan.evict.length} pod${plan.evict.length === 1 ? '' : 's'}`,
+        cluster: { access, context: args.context },
+        proposal: () => proposalFor('drain', target),
+        needsConfirmation: () => true,
+        preview: () => write(true),
+        run: () => write(false),
+        reach: () => ({ podsEvicted: plan.evict.length }),
+        reversibility: () => ({ reversible: false, undo: `not reversible: evicted pods are not brought back (their controllers recreate them elsewhere); k8s_uncordon node ${args.name} lets new pods land on it again` }),
       });
       return { ...result, structuredContent: { ...result.structuredContent, complete } };
     },

@@ -2,10 +2,11 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { type ClusterAccess, scrubSecretValues } from '../../../shared/cluster-access.js';
 import { UserError } from '../../../shared/errors.js';
-import { changeOutput, previewThenRun } from '../../../shared/mcp/change.js';
+import { changeOutput } from '../../../shared/mcp/change.js';
+import { previewThenRun } from '../../../shared/mcp/guard.js';
 import { kindInput, nameInput, namespaceInput } from '../../../shared/mcp/inputs.js';
 import { registerPolicedTool } from '../../../shared/mcp/register.js';
-import { describeTarget, patchAndReport, readTarget, writeInputs, writeTarget } from '../writes.js';
+import { describeTarget, patchAndReport, proposalFor, readTarget, writeInputs, writeTarget } from '../writes.js';
 
 // Kubernetes' qualified names: an optional DNS-subdomain prefix and a slash, then up to 63 characters.
 const NAME_PART = '([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9]';
@@ -71,18 +72,24 @@ function registerMetadataTool(server: McpServer, access: ClusterAccess, spec: Me
       const wanted = (args as Record<string, unknown>)[spec.field] as Record<string, string | null>;
       const existing = (before.metadata?.[spec.field] as Record<string, string> | undefined) ?? {};
       const { patch, overwrites, removals } = metadataChanges(existing, wanted, args.overwrite, spec.field);
-      return previewThenRun({
+      const write = async (dryRun: boolean) => {
+        if (Object.keys(patch).length === 0) return { summary: `${describeTarget(target)}: its ${spec.field} are already as asked.`, changes: [], diff: '' };
+        return patchAndReport(access, target, before, { type: 'merge', body: { metadata: { [spec.field]: patch } } }, dryRun, {
+          action: spec.field === 'labels' ? 'labeled' : 'annotated',
+          summary: () => `${describeTarget(target)}: ${Object.keys(patch).length} ${noun}${Object.keys(patch).length === 1 ? '' : 's'} ${dryRun ? 'would be ' : ''}set or removed.`,
+        });
+      };
+      // The inverse call: every key set back to what it was (null: it was not there).
+      const inverse = Object.fromEntries(Object.keys(patch).map((key) => [key, existing[key] ?? null]));
+      return previewThenRun(call.write, {
         dryRun: args.dryRun,
-        action: `${[overwrites.length ? `overwrite ${noun}s ${overwrites.join(', ')}` : '', removals.length ? `remove ${noun}s ${removals.join(', ')}` : ''].filter(Boolean).join(' and ')} on ${describeTarget(target)}`,
-        confirm: call.confirm,
+        action: `${[overwrites.length ? `overwrite ${noun}s ${overwrites.join(', ')}` : '', removals.length ? `remove ${noun}s ${removals.join(', ')}` : ''].filter(Boolean).join(' and ') || `set ${spec.field}`} on ${describeTarget(target)}`,
+        cluster: { access, context: args.context },
+        proposal: () => proposalFor(spec.field === 'labels' ? 'label' : 'annotate', target),
         needsConfirmation: () => overwrites.length + removals.length > 0,
-        execute: async (dryRun) => {
-          if (Object.keys(patch).length === 0) return { summary: `${describeTarget(target)}: its ${spec.field} are already as asked.`, changes: [], diff: '' };
-          return patchAndReport(access, target, before, { type: 'merge', body: { metadata: { [spec.field]: patch } } }, dryRun, {
-            action: spec.field === 'labels' ? 'labeled' : 'annotated',
-            summary: () => `${describeTarget(target)}: ${Object.keys(patch).length} ${noun}${Object.keys(patch).length === 1 ? '' : 's'} ${dryRun ? 'would be ' : ''}set or removed.`,
-          });
-        },
+        preview: () => write(true),
+        run: () => write(false),
+        reversibility: () => ({ reversible: true, undo: Object.keys(inverse).length ? `${spec.tool} ${describeTarget(target)} ${spec.field}=${JSON.stringify(inverse)}${overwrites.length ? ' overwrite=true' : ''}` : 'nothing changes, nothing to undo' }),
       });
     },
     scrubSecretValues(access),

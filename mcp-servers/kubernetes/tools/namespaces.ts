@@ -8,7 +8,8 @@ import { age, renderTable } from '../format.js';
 import { contextInput } from '../../../shared/mcp/inputs.js';
 
 interface MetaList {
-  items: Array<{ metadata: { name: string; namespace?: string; creationTimestamp?: string; labels?: Record<string, string> } }>;
+  /** null when the list is empty (metadata lists say so). */
+  items: null | Array<{ metadata: { name: string; namespace?: string; creationTimestamp?: string; labels?: Record<string, string> } }>;
 }
 
 export function registerNamespaces(server: McpServer, access: ClusterAccess): void {
@@ -31,11 +32,11 @@ export function registerNamespaces(server: McpServer, access: ClusterAccess): vo
       access.policy.assertKind({ plural: 'namespaces', singular: 'namespace', kind: 'Namespace' });
       const client = access.client(args.context);
       const [namespaces, pods] = await Promise.all([
-        kubeRequest(client, { path: '/api/v1/namespaces' }).then((r) => r.json as { items: Array<MetaList['items'][number] & { status?: { phase?: string } }> }),
+        kubeRequest(client, { path: '/api/v1/namespaces' }).then((r) => r.json as { items: Array<NonNullable<MetaList['items']>[number] & { status?: { phase?: string } }> }),
         kubeRequest(client, { path: '/api/v1/pods', accept: METADATA_LIST_ACCEPT }).then((r) => r.json as MetaList),
       ]);
       const counts = new Map<string, number>();
-      for (const p of pods.items) counts.set(p.metadata.namespace ?? '', (counts.get(p.metadata.namespace ?? '') ?? 0) + 1);
+      for (const p of pods.items ?? []) counts.set(p.metadata.namespace ?? '', (counts.get(p.metadata.namespace ?? '') ?? 0) + 1);
       const rows = namespaces.items.map((n) => ({
         name: n.metadata.name,
         status: n.status?.phase ?? 'Active',

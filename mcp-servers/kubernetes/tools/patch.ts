@@ -2,10 +2,12 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { type ClusterAccess, scrubSecretValues } from '../../../shared/cluster-access.js';
 import { UserError } from '../../../shared/errors.js';
-import { changeOutput, previewThenRun } from '../../../shared/mcp/change.js';
+import { MASK } from '../../../shared/redact.js';
+import { changeOutput } from '../../../shared/mcp/change.js';
+import { previewThenRun } from '../../../shared/mcp/guard.js';
 import { kindInput, nameInput, namespaceInput } from '../../../shared/mcp/inputs.js';
 import { registerPolicedTool } from '../../../shared/mcp/register.js';
-import { describeTarget, patchAndReport, readTarget, writeInputs, writeTarget } from '../writes.js';
+import { describeTarget, patchAndReport, proposalFor, readTarget, writeInputs, writeTarget } from '../writes.js';
 
 const jsonPatchOp = z.object({
   op: z.enum(['add', 'remove', 'replace', 'move', 'copy', 'test']),
@@ -13,6 +15,14 @@ const jsonPatchOp = z.object({
   value: z.unknown().optional(),
   from: z.string().optional(),
 });
+
+/** A Secret patch with its values replaced by the mask: the keys it touches stay readable. */
+function maskedPatch(patch: unknown): unknown {
+  if (Array.isArray(patch)) return patch.map((op: Record<string, unknown>) => ('value' in op ? { ...op, value: MASK } : op));
+  const mapping = (v: unknown) => (v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).map((k) => [k, MASK])) : MASK);
+  const { data, stringData, ...rest } = patch as Record<string, unknown>;
+  return { ...rest, ...(data !== undefined ? { data: mapping(data) } : {}), ...(stringData !== undefined ? { stringData: mapping(stringData) } : {}) };
+}
 
 export function registerPatch(server: McpServer, access: ClusterAccess): void {
   registerPolicedTool(
@@ -41,16 +51,22 @@ export function registerPatch(server: McpServer, access: ClusterAccess): void {
       }
       const target = await writeTarget(access, args);
       const before = await readTarget(target);
-      return previewThenRun({
+      const write = (dryRun: boolean) =>
+        patchAndReport(access, target, before, { type: args.type, body: args.patch }, dryRun, {
+          action: 'patched',
+          summary: (changed) => (changed ? `${describeTarget(target)}: ${args.type} patch ${dryRun ? 'would change' : 'changed'} it (diff below).` : `${describeTarget(target)}: the patch changes nothing.`),
+        });
+      return previewThenRun(call.write, {
         dryRun: args.dryRun,
         action: `patch ${describeTarget(target)}`,
-        confirm: call.confirm,
+        cluster: { access, context: args.context },
+        proposal: () => proposalFor('patch', target),
         needsConfirmation: (preview) => preview.diff !== '',
-        execute: (dryRun) =>
-          patchAndReport(access, target, before, { type: args.type, body: args.patch }, dryRun, {
-            action: 'patched',
-            summary: (changed) => (changed ? `${describeTarget(target)}: ${args.type} patch ${dryRun ? 'would change' : 'changed'} it (diff below).` : `${describeTarget(target)}: the patch changes nothing.`),
-          }),
+        preview: () => write(true),
+        run: () => write(false),
+        reversibility: (preview) => ({ reversible: true, undo: preview.diff ? `k8s_patch ${describeTarget(target)} back to the values on the diff's - lines` : 'nothing changes, nothing to undo' }),
+        // A patch of a Secret carries its new values: the audit keeps only which keys it sets.
+        auditArguments: () => (target.resource.kind === 'Secret' ? { ...args, patch: maskedPatch(args.patch) } : args),
       });
     },
     scrubSecretValues(access),

@@ -1,10 +1,11 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { type ClusterAccess, scrubSecretValues } from '../../../shared/cluster-access.js';
-import { changeOutput, previewThenRun } from '../../../shared/mcp/change.js';
+import { changeOutput } from '../../../shared/mcp/change.js';
+import { previewThenRun } from '../../../shared/mcp/guard.js';
 import { nameInput, namespaceInput } from '../../../shared/mcp/inputs.js';
 import { registerPolicedTool } from '../../../shared/mcp/register.js';
-import { describeTarget, patchAndReport, readTarget, writeInputs, writeTarget } from '../writes.js';
+import { describeTarget, patchAndReport, proposalFor, readTarget, writeInputs, writeTarget } from '../writes.js';
 
 export const rolloutKindInput = z.enum(['deployment', 'statefulset', 'daemonset']);
 
@@ -26,16 +27,20 @@ export function registerRolloutRestart(server: McpServer, access: ClusterAccess)
       const before = await readTarget(target);
       const restartedAt = new Date().toISOString();
       const body = { spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': restartedAt } } } } };
-      return previewThenRun({
+      const write = (dryRun: boolean) =>
+        patchAndReport(access, target, before, { type: 'strategic', body }, dryRun, {
+          action: 'restarted',
+          summary: () => `${describeTarget(target)}: every pod ${dryRun ? 'would be' : 'is being'} replaced by a rolling update (follow it with k8s_rollout).`,
+        });
+      return previewThenRun(call.write, {
         dryRun: args.dryRun,
         action: `restart every pod of ${describeTarget(target)}`,
-        confirm: call.confirm,
+        cluster: { access, context: args.context },
+        proposal: () => proposalFor('restart', target),
         needsConfirmation: () => true,
-        execute: (dryRun) =>
-          patchAndReport(access, target, before, { type: 'strategic', body }, dryRun, {
-            action: 'restarted',
-            summary: () => `${describeTarget(target)}: every pod ${dryRun ? 'would be' : 'is being'} replaced by a rolling update (follow it with k8s_rollout).`,
-          }),
+        preview: () => write(true),
+        run: () => write(false),
+        reversibility: () => ({ reversible: false, undo: 'not reversible: the old pods are replaced (by identical ones; nothing else to undo)' }),
       });
     },
     scrubSecretValues(access),

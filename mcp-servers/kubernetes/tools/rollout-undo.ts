@@ -2,10 +2,11 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { type ClusterAccess, scrubSecretValues } from '../../../shared/cluster-access.js';
 import { UserError } from '../../../shared/errors.js';
-import { changeOutput, previewThenRun } from '../../../shared/mcp/change.js';
+import { changeOutput } from '../../../shared/mcp/change.js';
+import { previewThenRun } from '../../../shared/mcp/guard.js';
 import { nameInput, namespaceInput } from '../../../shared/mcp/inputs.js';
 import { registerPolicedTool } from '../../../shared/mcp/register.js';
-import { describeTarget, patchAndReport, type PatchType, readTarget, writeInputs, writeTarget } from '../writes.js';
+import { describeTarget, patchAndReport, type PatchType, proposalFor, readTarget, writeInputs, writeTarget } from '../writes.js';
 import type { KubeObject } from './get.js';
 import { type Owned, ownedRevisions } from './rollout.js';
 import { rolloutKindInput } from './rollout-restart.js';
@@ -59,19 +60,26 @@ export function registerRolloutUndo(server: McpServer, access: ClusterAccess): v
         );
       }
       const patch = rollbackPatch(workload, revision.object);
-      const result = await previewThenRun({
+      const write = (dryRun: boolean) =>
+        patchAndReport(access, target, workload, patch, dryRun, {
+          action: 'rolled back',
+          summary: (changed) =>
+            changed
+              ? `${describeTarget(target)}: pod template ${dryRun ? 'would go' : 'goes'} back to revision ${revision.revision} (from ${current.revision}); its pods are replaced by a rolling update.`
+              : `${describeTarget(target)}: skipped rollback, the current template already matches revision ${revision.revision}.`,
+        });
+      const result = await previewThenRun(call.write, {
         dryRun: args.dryRun,
         action: `roll ${describeTarget(target)} back from revision ${current.revision} to ${revision.revision}`,
-        confirm: call.confirm,
+        cluster: { access, context: args.context },
+        proposal: () => proposalFor('rollout-undo', target),
         needsConfirmation: (preview) => preview.diff !== '',
-        execute: (dryRun) =>
-          patchAndReport(access, target, workload, patch, dryRun, {
-            action: 'rolled back',
-            summary: (changed) =>
-              changed
-                ? `${describeTarget(target)}: pod template ${dryRun ? 'would go' : 'goes'} back to revision ${revision.revision} (from ${current.revision}); its pods are replaced by a rolling update.`
-                : `${describeTarget(target)}: skipped rollback, the current template already matches revision ${revision.revision}.`,
-          }),
+        preview: () => write(true),
+        run: () => write(false),
+        reversibility: (preview) => ({
+          reversible: true,
+          undo: preview.diff ? `k8s_rollout_undo ${args.kind}/${args.name} -n ${args.namespace} toRevision=${current.revision}` : 'nothing changes, nothing to undo',
+        }),
       });
       return { ...result, structuredContent: { ...result.structuredContent, fromRevision: current.revision, toRevision: revision.revision } };
     },

@@ -3,10 +3,11 @@ import { z } from 'zod';
 import { type ClusterAccess, scrubSecretValues } from '../../../shared/cluster-access.js';
 import { UserError } from '../../../shared/errors.js';
 import { KubeApiError, kubeRequest } from '../../../shared/kube-http.js';
-import { changeOutput, previewThenRun } from '../../../shared/mcp/change.js';
+import { changeOutput } from '../../../shared/mcp/change.js';
+import { previewThenRun } from '../../../shared/mcp/guard.js';
 import { kindInput, nameInput, namespaceInput } from '../../../shared/mcp/inputs.js';
 import { registerPolicedTool } from '../../../shared/mcp/register.js';
-import { changeOf, describeTarget, patchTarget, scrubbedDiff, writeInputs, writeTarget } from '../writes.js';
+import { changeOf, describeTarget, patchTarget, proposalFor, scrubbedDiff, writeInputs, writeTarget } from '../writes.js';
 import type { KubeObject } from './get.js';
 
 interface Scale {
@@ -48,21 +49,27 @@ export function registerScale(server: McpServer, access: ClusterAccess): void {
         throw new UserError(`${describeTarget(target)} has ${from} replicas, not ${args.currentReplicas} as expected; nothing was changed`, 'read it again and decide with the current number');
       }
       const to = args.replicas;
-      const result = await previewThenRun({
+      const write = async (dryRun: boolean) => {
+        const after = await patchTarget(target, { type: 'merge', body: { spec: { replicas: to } }, subresource: 'scale' }, dryRun);
+        const diff = await scrubbedDiff(access, target.client, target.namespace, `${describeTarget(target)} (scale)`, scale, after);
+        const effect = to < from ? `${from - to} pod${from - to === 1 ? '' : 's'} ${dryRun ? 'would be' : 'will be'} removed` : to > from ? `${to - from} pod${to - from === 1 ? '' : 's'} ${dryRun ? 'would be' : 'will be'} added` : 'no change';
+        return {
+          summary: `${describeTarget(target)}: replicas ${from} → ${to} (${effect}).`,
+          changes: [changeOf({}, { ...target.resource, name: target.name, namespace: target.namespace }, to === from ? 'unchanged' : 'scaled')],
+          diff,
+        };
+      };
+      const result = await previewThenRun(call.write, {
         dryRun: args.dryRun,
         action: `scale ${describeTarget(target)} from ${from} to ${to} replicas`,
-        confirm: call.confirm,
+        cluster: { access, context: args.context },
+        proposal: () => proposalFor('scale', target, { replicas: to }),
+        facts: { currentReplicas: from },
         needsConfirmation: () => to < from,
-        execute: async (dryRun) => {
-          const after = await patchTarget(target, { type: 'merge', body: { spec: { replicas: to } }, subresource: 'scale' }, dryRun);
-          const diff = await scrubbedDiff(access, target.client, target.namespace, `${describeTarget(target)} (scale)`, scale, after);
-          const effect = to < from ? `${from - to} pod${from - to === 1 ? '' : 's'} ${dryRun ? 'would be' : 'will be'} removed` : to > from ? `${to - from} pod${to - from === 1 ? '' : 's'} ${dryRun ? 'would be' : 'will be'} added` : 'no change';
-          return {
-            summary: `${describeTarget(target)}: replicas ${from} → ${to} (${effect}).`,
-            changes: [changeOf({}, { ...target.resource, name: target.name, namespace: target.namespace }, to === from ? 'unchanged' : 'scaled')],
-            diff,
-          };
-        },
+        preview: () => write(true),
+        run: () => write(false),
+        reach: () => ({ replicasLost: Math.max(0, from - to) }),
+        reversibility: () => ({ reversible: true, undo: to === from ? 'nothing changes, nothing to undo' : `k8s_scale ${describeTarget(target)} replicas=${from}` }),
       });
       return { ...result, structuredContent: { ...result.structuredContent, from, to } };
     },
