@@ -19,7 +19,7 @@ import { kubernetesServicePeers, type PeerSource } from '../agents/router/peers.
 import { helmServerFactory } from '../mcp-servers/helm/index.js';
 import { kubernetesServerFactory } from '../mcp-servers/kubernetes/index.js';
 import { prometheusServerFactory } from '../mcp-servers/prometheus/index.js';
-import { helmBinary, withDemoPrometheus } from './commands/mcp.js';
+import { helmBinary, openWriteDeps, withDemoPrometheus } from './commands/mcp.js';
 import { openExecution } from './execution.js';
 
 export type SpecialistFactories = Record<SpecialistName, (ctx: AgentContext) => AgentDefinition>;
@@ -172,9 +172,12 @@ export async function startCrew(options: CrewOptions): Promise<RunningCrew> {
   try {
     // 1. MCP servers (also what Claude Desktop and IDEs connect to).
     const withPrometheus = withDemoPrometheus(config, logger);
+    // Writes offered to MCP clients are judged by the guardian's policy and audited, as stand-alone.
+    const writes = await openWriteDeps(config, logger);
+    closers.push(() => writes.close());
     const mcpFactories: Partial<Record<McpServerName, () => ReturnType<ReturnType<typeof kubernetesServerFactory>>>> = {
-      kubernetes: kubernetesServerFactory(config, logger, VERSION),
-      helm: helmServerFactory(config, logger, VERSION, helmBinary(config)),
+      kubernetes: kubernetesServerFactory(config, logger, VERSION, writes.deps),
+      helm: helmServerFactory(config, logger, VERSION, helmBinary(config), writes.deps),
       // Without a Prometheus the crew still runs: the observability agent says what is missing.
       ...(withPrometheus.prometheus.url ? { prometheus: prometheusServerFactory(withPrometheus, logger, VERSION) } : {}),
     };

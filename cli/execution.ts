@@ -10,6 +10,7 @@ import type { Config } from '../shared/config.js';
 import { ExecutionLayer } from '../shared/execution/layer.js';
 import { ProposalStore } from '../shared/execution/store.js';
 import type { Logger } from '../shared/logger.js';
+import { openPolicySource } from '../shared/policy/source.js';
 import { VERSION } from '../shared/version.js';
 import { kubernetesServerFactory } from '../mcp-servers/kubernetes/index.js';
 
@@ -32,9 +33,13 @@ export async function openExecution(config: Config, logger: Logger): Promise<Ope
     closers.push(() => audit.close());
     const store = await ProposalStore.open(config);
     closers.push(() => store.close());
+    // The writer judges by the same policy file as the guardian (a second line of defence: it refuses a deny).
+    const policy = openPolicySource(config, logger);
+    closers.push(async () => policy.close());
     // The writer obeys the deployment's mode itself too: in propose mode it can only dry-run.
     const writerConfig: Config = { ...config, mcp: { ...config.mcp, allowWrites: true, confirmDestructive: false } };
-    const server = kubernetesServerFactory(writerConfig, logger.child({ component: 'executor' }), VERSION)();
+    // No audit here: the layer records each step; the writer's own entries would say it twice.
+    const server = kubernetesServerFactory(writerConfig, logger.child({ component: 'executor' }), VERSION, { policy: () => policy.current().policy })();
     const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
     await server.connect(serverSide);
     const writer = new Client({ name: 'k8s-experts-executor', version: VERSION });

@@ -10,6 +10,7 @@ import { registerCheckCommand } from './commands/check.js';
 import { registerClusterCommands } from './commands/cluster.js';
 import { registerMcpCommand } from './commands/mcp.js';
 import { registerPolicyCommands } from './commands/policy.js';
+import { registerProposalsCommand } from './commands/proposals.js';
 import { registerStartCommand } from './commands/start.js';
 
 export function buildProgram(): Command {
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerClusterCommands(program);
   registerMcpCommand(program);
   registerPolicyCommands(program);
+  registerProposalsCommand(program);
   return program;
 }
 

@@ -99,6 +99,8 @@ export interface AuditFilter {
   actor?: string | undefined;
   /** ISO time: entries at or after it. */
   since?: string | undefined;
+  /** Only the entries of one proposal (its id in the entry's data). */
+  proposalId?: string | undefined;
   limit?: number | undefined;
 }
 
@@ -199,6 +201,8 @@ export class AuditLog {
     if (filter.action) query = query.where('action', '=', filter.action);
     if (filter.actor) query = query.where('actor', '=', filter.actor);
     if (filter.since) query = query.where('at', '>=', filter.since);
+    // Ids are UUID-shaped (checked by the caller), so the pattern holds no wildcard of its own.
+    if (filter.proposalId) query = query.where('data', 'like', `%"proposalId":"${filter.proposalId}"%`);
     const rows = await query.orderBy('seq', 'desc').limit(filter.limit ?? 100).execute();
     return rows.map(toEntry).reverse();
   }

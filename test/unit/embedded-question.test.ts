@@ -49,6 +49,13 @@ describe('parseQuestion', () => {
     expect(parsed('What is the host of the shop ingress?')).toMatchObject({ ask: 'host', target: { kind: 'Ingress', name: 'shop' } });
   });
 
+  it('a namespace whose name starts another one\'s is not found inside it (shop in shop-eu)', () => {
+    const vocab: Vocabulary = { ...VOCAB, namespaces: ['shop', 'shop-eu'], objects: [...VOCAB.objects, { kind: 'Pod', name: 'web-1', namespace: 'shop-eu' }] };
+    expect((parseQuestion('Show the logs of pod web-1 in namespace shop-eu', vocab) as ParsedQuestion).namespace).toBe('shop-eu');
+    expect((parseQuestion('How many pods are in namespace shop.', vocab) as ParsedQuestion).namespace).toBe('shop');
+    expect((parseQuestion('How many pods are in the shop-eu namespace?', vocab) as ParsedQuestion).namespace).toBe('shop-eu');
+  });
+
   it('status filters, previous logs, tails, probes and env vars', () => {
     expect(parsed('Which pods are failing in shop?')).toMatchObject({ ask: 'list', status: { kind: 'unhealthy' }, namespace: 'shop' });
     expect(parsed('How many pods are running in payments?').status).toEqual({ kind: 'is', status: 'Running' });

@@ -174,7 +174,8 @@ export function parseQuestion(question: string, vocab: Vocabulary): Parse {
   const tokens = tokensOf(q);
   const kinds = tokens.map((t) => kindOf(t, vocab.kinds)).filter((k): k is KindWords => Boolean(k));
   const allNamespaces = /\b(all|every|any|across) namespaces?\b|\bin the (whole )?cluster\b|\bcluster-wide\b|\bacross the cluster\b/.test(q);
-  const namespace = allNamespaces ? undefined : vocab.namespaces.find((ns) => new RegExp(`\\b(namespace|ns|in|from|of) ${escape(ns)}\\b|\\b${escape(ns)} (namespace|ns)\\b`).test(q));
+  // A name ends where a name character stops ("-" included): "exec-crew" is not in "exec-crew-b".
+  const namespace = allNamespaces ? undefined : vocab.namespaces.find((ns) => new RegExp(`\\b(namespace|ns|in|from|of) ${escape(ns)}(?![\\w-]|\\.\\w)|(?<![\\w.-])${escape(ns)} (namespace|ns)\\b`).test(q));
   // An upper-case name with an underscore (REDIS_ADDR) is an environment variable.
   const envVar = /\b([A-Z][A-Z0-9]*_[A-Z0-9_]+|[A-Z]{3,}[0-9]*)\b/.exec(question.replace(/\b(IP|CPU|API|URL|DNS|TLS|HTTPS?|ID|OK|RAM)\b/g, ''))?.[1];
   let ask = askOf(q);
