@@ -54,7 +54,7 @@ export interface RouteOptions {
   change?: ChangeContext | undefined;
 }
 
-const guardianAnswer = z.looseObject({ verdict: z.enum(['allow', 'require-approval', 'deny']), reasons: z.array(z.string()), rules: z.array(z.string()).default([]) });
+const guardianAnswer = z.looseObject({ verdict: z.enum(['allow', 'require-approval', 'deny']), reasons: z.array(z.string()), rules: z.array(z.string()).default([]), proposalId: z.string().optional() });
 
 export class Router {
   constructor(
@@ -112,6 +112,8 @@ export class Router {
       if (answer.outcome !== 'completed') throw new Error(`the guardian did not answer (${answer.outcome}${answer.error ? `: ${answer.error}` : ''})`);
       const parsed = guardianAnswer.safeParse(answer.data);
       if (!parsed.success) throw new Error(`the guardian gave no verdict: ${answer.text.split('\n')[0]}`);
+      // A verdict counts only for the proposal it names: never one meant for another.
+      if (parsed.data.proposalId !== proposalId) throw new Error(`the guardian's verdict names proposal ${parsed.data.proposalId ?? '(none)'}, not ${proposalId}`);
       const verdict: ProposalVerdict = { verdict: parsed.data.verdict, reasons: parsed.data.reasons, rules: parsed.data.rules };
       return verdict;
     };

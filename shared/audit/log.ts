@@ -6,12 +6,8 @@
  * never enter it: data is masked before it is hashed and written.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
-import pg from 'pg';
-import type { Config } from '../config.js';
+import type { Kysely } from 'kysely';
+import { type DatabaseConfig, openDatabase } from '../database.js';
 import { errorMessage, UserError } from '../errors.js';
 import { type KubeObjectLike, maskCredentialKeys, maskCredentialPatterns, maskSecretValues } from '../redact.js';
 
@@ -113,29 +109,9 @@ export class AuditLog {
     readonly location: string,
   ) {}
 
-  static async open(config: Pick<Config, 'dataDir'> & { a2a: Pick<Config['a2a'], 'databaseUrl'> }): Promise<AuditLog> {
+  static async open(config: DatabaseConfig): Promise<AuditLog> {
     const url = config.a2a.databaseUrl;
-    let db: Kysely<{ audit_log: AuditRow }>;
-    let location: string;
-    if (url) {
-      const pool = new pg.Pool({ connectionString: url, max: 4, connectionTimeoutMillis: 5_000 });
-      pool.on('error', () => undefined);
-      db = new Kysely({ dialect: new PostgresDialect({ pool }) });
-      location = url.replace(/:[^:@/]*@/, ':***@');
-    } else {
-      const file = join(config.dataDir, AUDIT_SQLITE_FILE);
-      try {
-        mkdirSync(config.dataDir, { recursive: true });
-        const database = new Database(file);
-        // The audit trail keeps full synchronous writes: an entry acknowledged is on disk.
-        database.pragma('journal_mode = WAL');
-        database.pragma('busy_timeout = 5000');
-        db = new Kysely({ dialect: new SqliteDialect({ database }) });
-      } catch (e) {
-        throw new UserError(`cannot open the audit log ${file}: ${errorMessage(e)}`, 'make dataDir (K8S_EXPERTS_DATA_DIR) a writable directory');
-      }
-      location = file;
-    }
+    const { db, location } = openDatabase<{ audit_log: AuditRow }>(config, AUDIT_SQLITE_FILE, 'the audit log');
     try {
       await db.schema
         .createTable(TABLE)

@@ -4,12 +4,8 @@
  * restart. Every state change is one conditional UPDATE — "from one of these states to that" —
  * so two answers to one approval, or a restart racing an execution, can never both win.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
-import pg from 'pg';
-import type { Config } from '../config.js';
+import type { Kysely } from 'kysely';
+import { type DatabaseConfig, openDatabase } from '../database.js';
 import { errorMessage, UserError } from '../errors.js';
 import type { Proposal, ProposalState, ProposalVerdict } from './proposal.js';
 
@@ -66,29 +62,9 @@ export class ProposalStore {
     readonly location: string,
   ) {}
 
-  static async open(config: Pick<Config, 'dataDir'> & { a2a: Pick<Config['a2a'], 'databaseUrl'> }): Promise<ProposalStore> {
+  static async open(config: DatabaseConfig): Promise<ProposalStore> {
     const url = config.a2a.databaseUrl;
-    let db: Kysely<{ proposals: ProposalRow }>;
-    let location: string;
-    if (url) {
-      const pool = new pg.Pool({ connectionString: url, max: 4, connectionTimeoutMillis: 5_000 });
-      pool.on('error', () => undefined);
-      db = new Kysely({ dialect: new PostgresDialect({ pool }) });
-      location = url.replace(/:[^:@/]*@/, ':***@');
-    } else {
-      const file = join(config.dataDir, PROPOSALS_SQLITE_FILE);
-      try {
-        mkdirSync(config.dataDir, { recursive: true });
-        const database = new Database(file);
-        // Full synchronous commits: "executing" must be on disk before the cluster is touched.
-        database.pragma('journal_mode = WAL');
-        database.pragma('busy_timeout = 5000');
-        db = new Kysely({ dialect: new SqliteDialect({ database }) });
-      } catch (e) {
-        throw new UserError(`cannot open the proposal store ${file}: ${errorMessage(e)}`, 'make dataDir (K8S_EXPERTS_DATA_DIR) a writable directory');
-      }
-      location = file;
-    }
+    const { db, location } = openDatabase<{ proposals: ProposalRow }>(config, PROPOSALS_SQLITE_FILE, 'the proposal store');
     try {
       await db.schema
         .createTable(TABLE)

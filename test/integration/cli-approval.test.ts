@@ -1,5 +1,4 @@
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +7,7 @@ import { loadConfig } from '../../shared/config.js';
 import { createLogger } from '../../shared/logger.js';
 import { serveForTest } from '../helpers/a2a.js';
 import { type ApprovalAgent, approvalAgent } from '../helpers/approval-agent.js';
-import { CLI, type CliResult, cleanEnv, runCli, STACK_FRAME } from '../helpers/cli.js';
+import { type CliResult, cleanEnv, runCli, STACK_FRAME } from '../helpers/cli.js';
 
 let router: ApprovalAgent;
 let served: RunningAgent;
@@ -26,25 +25,6 @@ afterAll(async () => {
   await served?.close();
 });
 
-/** The built CLI with `input` piped to its stdin (a script answering the prompts), the rest as runCli. */
-function runCliWithInput(args: string[], input: string, timeoutMs = 60_000): Promise<CliResult> {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first`);
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? -1, stdout, stderr });
-    });
-    child.stdin.end(input);
-  });
-}
-
 const url = () => ['--url', served.url];
 /** What the router received on the task this proposal was asked on. */
 const answersTo = (taskId: string) => router.answers.filter((a) => a.taskId === taskId);
@@ -61,7 +41,7 @@ async function pendingTask(question: string): Promise<{ taskId: string; result: 
 
 describe('k8s-experts ask, when the router needs an approval', () => {
   it('--prompt reads the answer from stdin: "y" approves on the same task as the OS user, and the final answer is printed', async () => {
-    const r = await runCliWithInput(['ask', ...url(), '--prompt', 'scale web in shop to 1'], 'y\n');
+    const r = await runCli(['ask', ...url(), '--prompt', 'scale web in shop to 1'], env, 60_000, 'y\n');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe('executed\n');
     expect(r.stderr).toContain('$ kubectl scale deployment/web -n shop --replicas=1');
@@ -73,7 +53,7 @@ describe('k8s-experts ask, when the router needs an approval', () => {
   });
 
   it('"n" then a reason rejects with that reason; --by names who decided', async () => {
-    const r = await runCliWithInput(['ask', ...url(), '--prompt', '--by', 'alice', 'scale web in shop to 1'], 'n\ntoo risky\n');
+    const r = await runCli(['ask', ...url(), '--prompt', '--by', 'alice', 'scale web in shop to 1'], env, 60_000, 'n\ntoo risky\n');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe('rejected: too risky\n');
     const proposalId = proposalIn(r.stderr);
@@ -81,29 +61,29 @@ describe('k8s-experts ask, when the router needs an approval', () => {
   });
 
   it('anything but yes is a no: end of input rejects "on the terminal", a yes may carry a reason', async () => {
-    const eof = await runCliWithInput(['ask', ...url(), '--prompt', 'scale web in shop to 1'], '');
+    const eof = await runCli(['ask', ...url(), '--prompt', 'scale web in shop to 1'], env, 60_000, '');
     expect(eof.code, eof.stderr).toBe(0);
     expect(eof.stdout).toBe('rejected: rejected on the terminal\n');
-    const maybe = await runCliWithInput(['ask', ...url(), '--prompt', 'scale web in shop to 1'], 'yes please\n\n');
+    const maybe = await runCli(['ask', ...url(), '--prompt', 'scale web in shop to 1'], env, 60_000, 'yes please\n\n');
     expect(maybe.stdout).toBe('rejected: rejected on the terminal\n');
-    const withReason = await runCliWithInput(['ask', ...url(), '--prompt', 'scale web in shop to 1'], 'YES\noff-peak window\n');
+    const withReason = await runCli(['ask', ...url(), '--prompt', 'scale web in shop to 1'], env, 60_000, 'YES\noff-peak window\n');
     expect(withReason.stdout).toBe('executed\n');
     expect(answersTo(taskOf(proposalIn(withReason.stderr)))[0]?.reply).toMatchObject({ decision: 'approve', reason: 'off-peak window' });
   });
 
   it('an answer after the expiry is the router\'s to refuse: the CLI prints what it said', async () => {
-    const r = await runCliWithInput(['ask', ...url(), '--prompt', 'expired: scale web in shop to 1'], 'y\n');
+    const r = await runCli(['ask', ...url(), '--prompt', 'expired: scale web in shop to 1'], env, 60_000, 'y\n');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/this request expired at \S+ \(\d+ s ago\)/);
     expect(r.stdout).toBe('expired\n');
   });
 
   it('a plain question (no approval request) is asked and its answer sent on the same task', async () => {
-    const r = await runCliWithInput(['ask', ...url(), '--prompt', 'question: restart it'], 'shop\n');
+    const r = await runCli(['ask', ...url(), '--prompt', 'question: restart it'], env, 60_000, 'shop\n');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('The router asks: Which namespace do you mean?');
     expect(r.stdout).toBe('answered: shop\n');
-    const unanswered = await runCliWithInput(['ask', ...url(), '--prompt', 'question: restart it'], '');
+    const unanswered = await runCli(['ask', ...url(), '--prompt', 'question: restart it'], env, 60_000, '');
     expect(unanswered.code).toBe(3);
     expect(unanswered.stderr).toMatch(/No answer given; task \S+ still waits for one/);
   });

