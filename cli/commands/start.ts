@@ -38,6 +38,12 @@ export function registerStartCommand(program: Command): void {
       console.log(renderTable(['Name', 'Protocol', 'URL'], crew.endpoints.map((e) => [e.name, e.kind, e.url])));
       console.log('');
       console.log(`Log: ${logFile}`);
+      const mode = config.execution.mode;
+      console.log(
+        mode === 'read-only'
+          ? 'Execution mode: read-only — changes are planned, never applied (K8S_EXPERTS_EXECUTION_MODE=propose or execute to change that).'
+          : `Execution mode: ${mode} — ${mode === 'propose' ? 'changes become proposals (dry run, verdict), never applied' : 'changes run when the guardian allows them, or after a person approves'}; audit: k8s-experts audit list.`,
+      );
       console.log('Try:');
       console.log('  k8s-experts ask "How many pods are in the default namespace?"');
       console.log(`  curl -s -X POST ${crew.endpoints.find((e) => e.name === 'query')?.url} -H 'content-type: application/json' -d '{"query": "What is the status of the pod named redis?"}'`);

@@ -180,24 +180,24 @@ describe('guardian agent with a policy file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'k8sx-guardian-policy-'));
     const file = join(dir, 'policy.yaml');
     const example = readFileSync(join(import.meta.dirname, '..', '..', 'examples', 'guardian-policy.yaml'), 'utf8');
-    const secrets = '  - id: secrets-need-approval\n    type: match\n    effect: require-approval\n    kinds: [Secret]\n    description: Any change to Secrets needs approval\n';
-    writeFileSync(file, example + secrets);
+    const extra = '  - id: configmaps-need-approval\n    type: match\n    effect: require-approval\n    kinds: [ConfigMap]\n    description: Any change to ConfigMaps needs approval\n';
+    writeFileSync(file, example + extra);
     const config = loadConfig({ env: { K8S_EXPERTS_DATA_DIR: join(dir, 'data'), K8S_EXPERTS_KUBECONFIG: inject('kubeconfig'), K8S_EXPERTS_POLICY_FILE: file }, cwd: dir });
     const logger = createLogger({ level: 'silent' });
     const source = openPolicySource(config, logger, { intervalMs: 50 });
     const served = await serveForTest(createGuardianAgent({ config, logger, mcp: { kubernetes: mcp } }, { policySource: source }), config, logger);
-    const secret = { action: { verb: 'create', kind: 'Secret', name: 'token', namespace: 'default' } };
-    const verdict = async () => (await askCompleted(served.client, '', secret)).data as { verdict: string; rules: string[]; policy: { file?: string; version: string; lastError?: string } };
+    const configMap = { action: { verb: 'create', kind: 'ConfigMap', name: 'settings', namespace: 'default' } };
+    const verdict = async () => (await askCompleted(served.client, '', configMap)).data as { verdict: string; rules: string[]; policy: { file?: string; version: string; lastError?: string } };
     try {
       const first = await verdict();
-      expect(first).toMatchObject({ verdict: 'require-approval', rules: ['secrets-need-approval'], policy: { file } });
+      expect(first).toMatchObject({ verdict: 'require-approval', rules: ['configmaps-need-approval'], policy: { file } });
       expect(first.policy.version).toMatch(/^[0-9a-f]{64}$/);
 
       writeFileSync(file, example);
       await expect.poll(async () => (await verdict()).verdict, { timeout: 10_000, interval: 100 }).toBe('allow');
 
-      writeFileSync(file, example + secrets.replace('kinds: [Secret]', 'kinds: [Secret]\n    colour: red'));
-      await expect.poll(async () => (await verdict()).policy.lastError, { timeout: 10_000, interval: 100 }).toContain('rules[13] (id "secrets-need-approval"): unknown field "colour"');
+      writeFileSync(file, example + extra.replace('kinds: [ConfigMap]', 'kinds: [ConfigMap]\n    colour: red'));
+      await expect.poll(async () => (await verdict()).policy.lastError, { timeout: 10_000, interval: 100 }).toContain('rules[14] (id "configmaps-need-approval"): unknown field "colour"');
       expect((await verdict()).verdict).toBe('allow');
     } finally {
       await served.agent.close();
