@@ -17,7 +17,6 @@ export interface DraftedChange {
   summary: string;
   steps: ProposalStep[];
   action: Record<string, unknown>;
-  currentReplicas?: number | undefined;
   /** The Secret keys whose values the request must supply. */
   secretKeys: string[];
 }
@@ -110,7 +109,6 @@ function fromKubectl(data: z.infer<typeof devKubectlAnswer>): DraftedChange | { 
         summary: `scale ${target.kind} ${i.name}${where} to ${i.replicas} replica${i.replicas === 1 ? '' : 's'}${data.currentReplicas !== undefined ? ` (from ${data.currentReplicas})` : ''}`,
         steps: [step('k8s_scale', { ...target, replicas: i.replicas, ...(data.currentReplicas !== undefined ? { currentReplicas: data.currentReplicas } : {}) })],
         action: { verb: 'scale', ...target, replicas: i.replicas },
-        currentReplicas: data.currentReplicas,
         secretKeys: [],
       };
     case 'restart':

@@ -133,7 +133,6 @@ export class Router {
         steps: drafted.steps,
         action: drafted.action,
         secrets: secretValuesFor(drafted.secretKeys, change.secretLiterals),
-        currentReplicas: drafted.currentReplicas,
         mode,
         taskId: change.taskId,
         contextId: change.contextId,

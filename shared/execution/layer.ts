@@ -17,7 +17,7 @@ import type { Logger } from '../logger.js';
 import type { ChangeReport, ObjectChange } from '../mcp/change.js';
 import { MASK } from '../redact.js';
 import type { ApprovalReply } from './approval.js';
-import { blastRadiusOf, type Proposal, type ProposalState, type ProposalStep, type ProposalVerdict, undoOf } from './proposal.js';
+import { combineAssessments, type Proposal, type ProposalState, type ProposalStep, type ProposalVerdict } from './proposal.js';
 import type { Decision, ProposalStore, StoredProposal } from './store.js';
 
 /** Asks the guardian for a verdict on an action (its `{ action }` data shape), naming the proposal. */
@@ -45,7 +45,6 @@ export interface ChangeRequest {
   action: Record<string, unknown>;
   /** Values for the Secret keys whose value stands as the placeholder; held in memory only. */
   secrets?: Record<string, string> | undefined;
-  currentReplicas?: number | undefined;
   /** The request's mode (the deployment's, or lower): propose records, execute runs. */
   mode: Exclude<ExecutionMode, 'read-only'>;
   taskId?: string | undefined;
@@ -153,8 +152,8 @@ export class ExecutionLayer {
   async propose(change: ChangeRequest, guardian: AskGuardian, signal?: AbortSignal): Promise<ChangeOutcome> {
     const id = randomUUID();
     const created = new Date();
-    const dryRun = await this.dryRun(change.steps, signal);
-    const { reversible, undo } = undoOf(change.steps, dryRun.changes);
+    const { reports, ...dryRun } = await this.dryRun(change.steps, signal);
+    const { blastRadius, reversible, undo } = combineAssessments(reports);
     const proposal: Proposal = {
       id,
       verb: change.verb,
@@ -164,7 +163,7 @@ export class ExecutionLayer {
       agent: this.deps.agent,
       steps: change.steps,
       dryRun,
-      blastRadius: blastRadiusOf(dryRun.changes, change.steps, change.currentReplicas),
+      blastRadius,
       reversible,
       undo,
       createdAt: created.toISOString(),
@@ -284,18 +283,21 @@ export class ExecutionLayer {
     };
   }
 
-  private async dryRun(steps: readonly ProposalStep[], signal?: AbortSignal): Promise<Proposal['dryRun']> {
+  /** Every step as a server-side dry run; the write tools report each one's reach and undo. */
+  private async dryRun(steps: readonly ProposalStep[], signal?: AbortSignal): Promise<Proposal['dryRun'] & { reports: ChangeReport[] }> {
+    const reports: ChangeReport[] = [];
     const changes: ObjectChange[] = [];
     const diffs: string[] = [];
     const summaries: string[] = [];
     for (const step of steps) {
       const result = await this.callWrite(step, true, signal);
-      if (!result.ok) return { ran: false, summary: summaries.join(' '), changes, diff: diffs.join('\n'), error: `${step.display}: ${result.error}` };
+      if (!result.ok) return { ran: false, summary: summaries.join(' '), changes, diff: diffs.join('\n'), error: `${step.display}: ${result.error}`, reports };
+      reports.push(result.report);
       changes.push(...result.report.changes);
       if (result.report.diff) diffs.push(result.report.diff);
       summaries.push(result.report.summary);
     }
-    return { ran: true, summary: summaries.join(' '), changes, diff: diffs.join('\n') };
+    return { ran: true, summary: summaries.join(' '), changes, diff: diffs.join('\n'), reports };
   }
 
   private async callWrite(step: ProposalStep, dryRun: boolean, signal?: AbortSignal): Promise<{ ok: true; report: ChangeReport } | { ok: false; error: string }> {

@@ -5,7 +5,7 @@
  * a person approves it where the policy says so, and only then does it run. Pure data and
  * pure functions; storing and running live elsewhere.
  */
-import { objectRef, type ObjectChange } from '../mcp/change.js';
+import type { BlastRadius, ObjectChange, Reversibility } from '../mcp/change.js';
 
 export type ProposalState =
   /** propose mode: recorded, never to run. */
@@ -35,15 +35,7 @@ export interface ProposalStep {
   display: string;
 }
 
-export interface BlastRadius {
-  /** Objects created, changed or deleted. */
-  objects: number;
-  namespaces: string[];
-  /** Replicas a scale-down removes. */
-  replicasLost: number;
-  /** Pods a drain evicts or a delete removes, when the dry run names them. */
-  podsEvicted: number;
-}
+export type { BlastRadius };
 
 export interface Proposal {
   id: string;
@@ -77,57 +69,27 @@ export interface ProposalVerdict {
   error?: string;
 }
 
-const DESTROYING = new Set(['deleted', 'evicted']);
-
-/** How far a change reaches, from the dry run's object lines and the steps' arguments. */
-export function blastRadiusOf(changes: readonly ObjectChange[], steps: readonly ProposalStep[], currentReplicas?: number): BlastRadius {
-  const touched = changes.filter((c) => c.action !== 'unchanged');
-  const namespaces = [...new Set(touched.map((c) => c.namespace).filter((n): n is string => !!n))].sort();
-  let replicasLost = 0;
-  for (const step of steps) {
-    const to = step.args.replicas;
-    if (step.tool === 'k8s_scale' && typeof to === 'number' && currentReplicas !== undefined && to < currentReplicas) replicasLost += currentReplicas - to;
-  }
-  const podsEvicted = touched.filter((c) => c.kind === 'Pod' && DESTROYING.has(c.action)).length;
-  return { objects: touched.length, namespaces, replicasLost, podsEvicted };
-}
-
-/** Whether the change can be taken back, and how: the inverse a person would run. */
-export function undoOf(steps: readonly ProposalStep[], changes: readonly ObjectChange[]): { reversible: boolean; undo: string } {
+/**
+ * A whole proposal's reach and undo, from its steps' dry runs (each write tool reports its own:
+ * the replicas a scale-down removes, the pods a drain evicts, how to take it back).
+ */
+export function combineAssessments(steps: ReadonlyArray<{ blastRadius?: BlastRadius | undefined; reversibility?: Reversibility | undefined }>): { blastRadius: BlastRadius; reversible: boolean; undo: string } {
+  const blastRadius: BlastRadius = { objects: 0, namespaces: [], replicasLost: 0, podsEvicted: 0 };
   const undos: string[] = [];
   let reversible = true;
-  const created = changes.filter((c) => c.action === 'created');
-  const configured = changes.filter((c) => c.action === 'configured');
   for (const step of steps) {
-    switch (step.tool) {
-      case 'k8s_delete':
-      case 'k8s_drain':
-      case 'helm_uninstall':
-        reversible = false;
-        undos.push(step.tool === 'k8s_drain' ? 'evicted pods are not brought back (their controllers recreate them elsewhere); k8s_uncordon the node to take new pods again' : 'not reversible: deleted objects are gone (re-create them from their manifests or a backup)');
-        break;
-      case 'k8s_scale':
-        undos.push(typeof step.args.currentReplicas === 'number' ? `k8s_scale back to ${step.args.currentReplicas} replicas` : 'k8s_scale back to the replicas it had (see the diff)');
-        break;
-      case 'k8s_rollout_restart':
-        undos.push('nothing to undo: a restart replaces pods with identical ones');
-        break;
-      case 'k8s_rollout_undo':
-        undos.push('k8s_rollout_undo again (back to the revision before this one)');
-        break;
-      case 'k8s_cordon':
-        undos.push('k8s_uncordon the node');
-        break;
-      case 'k8s_uncordon':
-        undos.push('k8s_cordon the node');
-        break;
-      default:
-        break;
+    const r = step.blastRadius;
+    if (r) {
+      blastRadius.objects += r.objects;
+      blastRadius.namespaces = [...new Set([...blastRadius.namespaces, ...r.namespaces])].sort();
+      blastRadius.replicasLost += r.replicasLost;
+      blastRadius.podsEvicted += r.podsEvicted;
     }
+    // A step that cannot say how to undo it is taken as one that cannot be undone.
+    if (!step.reversibility?.reversible) reversible = false;
+    if (step.reversibility?.undo) undos.push(step.reversibility.undo);
   }
-  if (created.length) undos.push(`delete what was created: ${created.map((c) => `${objectRef(c)}${c.namespace ? ` -n ${c.namespace}` : ''}`).join(', ')}`);
-  if (configured.length) undos.push(`re-apply the previous version of ${configured.map((c) => objectRef(c)).join(', ')} (the diff shows it)`);
-  return { reversible, undo: undos.length ? [...new Set(undos)].join('; ') : 'nothing changes, nothing to undo' };
+  return { blastRadius, reversible, undo: undos.length ? [...new Set(undos)].join('; ') : 'nothing to undo' };
 }
 
 /** What a person reads before deciding: the action, the dry run, the reach, the undo, the verdict. */

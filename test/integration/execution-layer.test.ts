@@ -92,12 +92,12 @@ describe('the execution layer', () => {
     expect(out.proposal?.dryRun.ran).toBe(true);
     expect(out.proposal?.blastRadius).toMatchObject({ objects: 1, namespaces: [NS] });
     expect(out.proposal?.reversible).toBe(true);
-    expect(out.proposal?.undo).toMatch(/delete what was created: configmap\/allowed/);
+    expect(out.proposal?.undo).toMatch(/k8s_delete the created object: configmap\/allowed/);
     expect((await entriesOf(out.proposal!.id)).map((e) => e.action)).toEqual(['proposal', 'verdict', 'execution', 'result']);
   });
 
   it('holds a change that needs approval, runs it once when approved, and never again', async () => {
-    const out = await execution.layer.propose(change({ steps: [scaleStep('web', 0)], action: scaleAction('web', 0), currentReplicas: 2, taskId: 'task-approve' }), guardian);
+    const out = await execution.layer.propose(change({ steps: [scaleStep('web', 0)], action: scaleAction('web', 0), taskId: 'task-approve' }), guardian);
     expect(out.kind, out.message).toBe('awaiting-approval');
     expect(out.verdict?.rules).toContain('scale-to-zero');
     expect(out.proposal?.blastRadius.replicasLost).toBe(2);
@@ -114,7 +114,7 @@ describe('the execution layer', () => {
   });
 
   it('changes nothing when the approval is rejected, and records who and why', async () => {
-    const out = await execution.layer.propose(change({ steps: [scaleStep('api', 0)], action: scaleAction('api', 0), currentReplicas: 2 }), guardian);
+    const out = await execution.layer.propose(change({ steps: [scaleStep('api', 0)], action: scaleAction('api', 0) }), guardian);
     expect(out.kind).toBe('awaiting-approval');
     const rejected = await execution.layer.decide({ proposalId: out.proposal!.id }, { decision: 'reject', reason: 'not during the sale' }, 'bob');
     expect(rejected.kind).toBe('rejected');
