@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { type Message, TaskState } from '@a2a-js/sdk';
 import { AgentEvent, type AgentExecutor, type ExecutionEventBus, type RequestContext } from '@a2a-js/sdk/server';
 import { errorMessage } from '../errors.js';
@@ -50,6 +51,8 @@ export class TaskExecutor implements AgentExecutor {
   execute = async (request: RequestContext, bus: ExecutionEventBus): Promise<void> => {
     const { taskId, contextId } = request;
     const state: Running = { controller: new AbortController(), contextId, settled: false };
+    // A task fans out: a dozen tool calls in parallel each listen to its signal for a cancel.
+    setMaxListeners(100, state.controller.signal);
     this.running.set(taskId, state);
     const status = (s: TaskState, message?: Message) => {
       if (state.settled) return;
