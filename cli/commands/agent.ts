@@ -27,18 +27,22 @@ export function registerAgentCommand(program: Command): void {
         throw new UserError(`binding to ${config.a2a.host} would open the agent to the network without authentication`, 'set a2a.token / K8S_EXPERTS_A2A_TOKEN (16+ characters), or keep the default 127.0.0.1');
       }
       let close: () => Promise<void>;
+      let stopped: Promise<void>;
       if (name === 'router') {
         const peers = config.a2a.peers.length ? config.a2a.peers.map((url) => ({ url })) : localCrewPeers(config);
         const router = await serveRouter({ config, logger, peers: async () => peers, kubernetesUrl: mcpUrlsFromConfig(config).kubernetes, port: config.a2a.ports.router, queryPort: config.a2a.ports.query });
+        stopped = untilStopped();
         for (const e of router.endpoints) console.log(`${e.name} listening on ${e.url}`);
         close = router.close;
       } else {
         const specialist = name as SpecialistName;
         const served = await serveSpecialist({ name: specialist, factory: SPECIALIST_FACTORIES[specialist], config, logger, mcpUrls: mcpUrlsFromConfig(config), port: config.a2a.ports[specialist] });
+        stopped = untilStopped();
         console.log(`${name} listening on ${served.running.url}`);
         close = served.close;
       }
-      await untilStopped();
+      // Listening for signals began before "listening on" was printed: a stop right after it closes cleanly.
+      await stopped;
       await close();
     });
 }

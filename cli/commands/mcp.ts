@@ -103,9 +103,11 @@ async function serve(serverName: string, entry: (typeof SERVERS)[string], config
     if (e.code === 'EADDRINUSE') throw new UserError(`port ${port} on ${host} is already in use`, 'pick another with --port (0 picks a free one)');
     throw e;
   });
+  // Listen for signals before saying where it listens: a stop right after that closes cleanly.
+  const stopped = untilStopped();
   console.log(`${serverName} MCP server listening on ${running.url}${config.mcp.token ? ' (bearer token required)' : ''}`);
   logger.info({ url: running.url }, 'MCP HTTP server started');
-  await untilStopped();
+  await stopped;
   await running.close();
 }
 

@@ -34,6 +34,8 @@ export function registerStartCommand(program: Command): void {
       const logFile = config.log.file ?? resolve('agent.log');
       const logger = createLogger({ level: config.log.level === 'silent' ? 'info' : config.log.level, console: 'none', file: logFile, name: 'k8s-experts' });
       const crew = await startCrew({ config, logger, specialists: SPECIALIST_FACTORIES });
+      // Listen for Ctrl-C before saying how to stop: a signal right after the banner must close cleanly.
+      const stopped = untilStopped();
       console.log('');
       console.log(renderTable(['Name', 'Protocol', 'URL'], crew.endpoints.map((e) => [e.name, e.kind, e.url])));
       console.log('');
@@ -48,7 +50,7 @@ export function registerStartCommand(program: Command): void {
       console.log('  k8s-experts ask "How many pods are in the default namespace?"');
       console.log(`  curl -s -X POST ${crew.endpoints.find((e) => e.name === 'query')?.url} -H 'content-type: application/json' -d '{"query": "What is the status of the pod named redis?"}'`);
       console.log('Stop: Ctrl-C');
-      await untilStopped();
+      await stopped;
       console.log('stopping …');
       await crew.close();
     });
