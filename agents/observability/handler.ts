@@ -1,4 +1,4 @@
-/** The observability agent's task handler: picks the skill, runs PromQL or reads targets and alerts, answers with the queries shown. */
+/** The observability agent's task handler: picks the skill, runs PromQL, reads targets and alerts, or reads history for forecasts and anomalies; answers with the queries shown. */
 import type { TaskHandler, TaskRunContext } from '../../shared/a2a/executor.js';
 import type { TaskResult } from '../../shared/a2a/parts.js';
 import type { ToolBox } from '../../shared/reasoning/engine.js';
@@ -7,6 +7,8 @@ import { loadEntities } from './entities.js';
 import type { Fallback } from '../../shared/reasoning/llm/fallback.js';
 import { formatValue, type MetricsPlan, mentions, planMetrics, seriesLabel } from './promql.js';
 import { pickSkill, targetsOrAlerts } from './skills.js';
+import { runForecast } from './forecast-run.js';
+import { runAnomalies } from './anomalies-run.js';
 
 export interface ObservabilityHandlerOptions {
   /** prom_* read tools (undefined when no prometheus MCP server is connected). */
@@ -152,6 +154,11 @@ export function createObservabilityHandler(options: ObservabilityHandlerOptions)
     const skill = pickSkill(ctx.text, ctx.data);
     if (skill === 'metrics-query') return metricsQuery(ctx, options);
     if (skill === 'targets-and-alerts') return targetsAndAlerts(ctx, options);
+    if (skill === 'forecast' || skill === 'anomalies') {
+      if (!options.prometheus) return { ...NO_PROMETHEUS, data: { skill, error: 'no prometheus tools' } };
+      const tools = { prometheus: options.prometheus, kubernetes: options.kubernetes };
+      return skill === 'forecast' ? runForecast(ctx, tools) : runAnomalies(ctx, tools);
+    }
     return options.fallback(ctx.text, ctx);
   };
 }

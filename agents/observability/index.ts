@@ -1,7 +1,7 @@
 /**
  * The observability agent: metrics answers backed by PromQL (names matched against the live
  * cluster), scrape targets and alerts, over the prometheus and kubernetes MCP servers' read
- * tools. Skills: cards/observability.json.
+ * tools; forecasts and anomaly detection over metric history. Skills: cards/observability.json.
  */
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { AgentContext, AgentDefinition } from '../../shared/a2a/agent.js';
@@ -50,7 +50,7 @@ export function createObservabilityAgent(ctx: AgentContext): AgentDefinition {
     logger: ctx.logger,
     tools: mergeToolBoxes([prometheus, kubernetes].filter((b): b is ToolBox => b !== undefined)),
     systemPrompt: OBSERVABILITY_PROMPT,
-    skills: 'metrics-query: CPU, memory and restarts of a namespace, workload, pod or node, top consumers, with the PromQL; targets-and-alerts: scrape targets and firing alerts',
+    skills: 'metrics-query: CPU, memory and restarts of a namespace, workload, pod or node, top consumers, with the PromQL; targets-and-alerts: scrape targets and firing alerts; forecast: when a container\'s memory reaches its limit; anomalies: unusual CPU and memory of pods over recent hours',
   });
   return { name: AGENT, mcpServers: ['prometheus', 'kubernetes'], handler: createObservabilityHandler({ prometheus, kubernetes, fallback }) };
 }
