@@ -11,6 +11,7 @@ import { registerClusterCommands } from './commands/cluster.js';
 import { registerMcpCommand } from './commands/mcp.js';
 import { registerPolicyCommands } from './commands/policy.js';
 import { registerProposalsCommand } from './commands/proposals.js';
+import { registerScanCommand } from './commands/scan.js';
 import { registerStartCommand } from './commands/start.js';
 
 export function buildProgram(): Command {
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerMcpCommand(program);
   registerPolicyCommands(program);
   registerProposalsCommand(program);
+  registerScanCommand(program);
   return program;
 }
 

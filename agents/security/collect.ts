@@ -1,7 +1,8 @@
 /**
  * Reads what the posture checks need from the cluster through the agent's kubernetes MCP tools
- * (read tools only: k8s_list, k8s_get): pods (full objects), namespaces, NetworkPolicies,
- * bindings to cluster-admin and non-default roles.
+ * (read tools only: k8s_list, k8s_get): pods (full objects), namespaces, NetworkPolicies (full
+ * objects, for default-deny and pod selection), ConfigMaps (their key names are checked; values
+ * are never reported), bindings to cluster-admin or to a default ServiceAccount, and non-default roles.
  */
 import type { ToolBox } from '../../shared/reasoning/engine.js';
 import { requireStructured, structuredOf } from '../../shared/reasoning/embedded/tool-results.js';
@@ -15,6 +16,8 @@ export interface ClusterObjects {
   /** CronJobs: their pods come and go, so their templates are checked. */
   cronJobs: unknown[];
   networkPolicies: unknown[];
+  /** ConfigMaps, for credential-named keys. */
+  configMaps: unknown[];
   bindings: unknown[];
   roles: unknown[];
   /** Reads that failed (the report says so instead of pretending they were clean). */
@@ -84,11 +87,12 @@ export async function collectCluster(tools: ToolBox, options: CollectOptions): P
 
   progress(namespace ? `Reading namespace ${namespace}…` : 'Listing namespaces, pods and NetworkPolicies…');
   const scoped = namespace ? { namespace } : {};
-  const [nsRows, podRows, npRows, cjRows] = await Promise.all([
+  const [nsRows, podRows, npRows, cjRows, cmRows] = await Promise.all([
     listRows(tools, { kind: 'namespaces' }, signal),
     listRows(tools, { kind: 'pods', ...scoped }, signal),
     softRows(tools, { kind: 'networkpolicies', ...scoped }, errors, signal),
     softRows(tools, { kind: 'cronjobs', ...scoped }, errors, signal),
+    softRows(tools, { kind: 'configmaps', ...scoped }, errors, signal),
   ]);
   const namespaces = nsRows.map(name).filter((n) => inScope(n));
   const podRefs = podRows.map((r) => ({ name: name(r), namespace: nsOf(r) ?? namespace })).filter((r) => inScope(r.namespace));
@@ -106,13 +110,14 @@ export async function collectCluster(tools: ToolBox, options: CollectOptions): P
     namespace ? Promise.resolve([]) : softRows(tools, { kind: 'clusterroles' }, errors, signal),
     softRows(tools, { kind: 'roles' }, errors, signal),
   ]);
-  const toAdmin = (r: Row) => String(r.role ?? '') === 'ClusterRole/cluster-admin';
+  // The wide table's SERVICEACCOUNTS column lists subjects as namespace/name (or namespace:name).
+  const worthReading = (r: Row) => String(r.role ?? '') === 'ClusterRole/cluster-admin' || /(^|,)\s*[^,\s]+[/:]default\s*(,|$)/.test(String(r.serviceaccounts ?? ''));
   const bindings = [
-    ...(await getAll(tools, 'ClusterRoleBinding', crbRows.filter(toAdmin).map((r) => ({ name: name(r) })), errors, signal)),
+    ...(await getAll(tools, 'ClusterRoleBinding', crbRows.filter(worthReading).map((r) => ({ name: name(r) })), errors, signal)),
     ...(await getAll(
       tools,
       'RoleBinding',
-      rbRows.filter(toAdmin).map((r) => ({ name: name(r), namespace: nsOf(r) })).filter((r) => inScope(r.namespace)),
+      rbRows.filter(worthReading).map((r) => ({ name: name(r), namespace: nsOf(r) })).filter((r) => inScope(r.namespace)),
       errors,
       signal,
     )),
@@ -127,5 +132,9 @@ export async function collectCluster(tools: ToolBox, options: CollectOptions): P
       signal,
     )),
   ];
-  return { namespaces, pods, cronJobs, networkPolicies: npRows.map((r) => ({ metadata: { name: name(r), namespace: nsOf(r) ?? namespace } })), bindings, roles, errors };
+  const networkPolicies = await getAll(tools, 'NetworkPolicy', npRows.map((r) => ({ name: name(r), namespace: nsOf(r) ?? namespace })).filter((r) => inScope(r.namespace)), errors, signal);
+  // kube-root-ca.crt is in every namespace and holds the public CA certificate only.
+  const cmRefs = cmRows.map((r) => ({ name: name(r), namespace: nsOf(r) ?? namespace })).filter((r) => inScope(r.namespace) && r.name !== 'kube-root-ca.crt');
+  const configMaps = await getAll(tools, 'ConfigMap', cmRefs, errors, signal);
+  return { namespaces, pods, cronJobs, networkPolicies, configMaps, bindings, roles, errors };
 }

@@ -2,7 +2,7 @@
 import type { TaskHandler, TaskRunContext } from '../../shared/a2a/executor.js';
 import type { TaskResult } from '../../shared/a2a/parts.js';
 import type { ToolBox } from '../../shared/reasoning/engine.js';
-import { type Finding, refText, sortFindings } from './checks/index.js';
+import { type Finding, namespaceScores, refText, sortFindings } from './checks/index.js';
 import { collectCluster, SYSTEM_NAMESPACES } from './collect.js';
 import type { Fallback } from '../../shared/reasoning/llm/fallback.js';
 import { manifestsFromData, parseManifests, reviewObjects, yamlFromText } from './manifest.js';
@@ -43,7 +43,7 @@ async function postureReport(ctx: TaskRunContext, tools: ToolBox | undefined): P
     ...(objects.errors.length ? [`Could not read: ${objects.errors.join('; ')}.`] : []),
   ];
   const title = `Security posture of ${scope}`;
-  const text = findings.length ? renderFindings(title, findings, notes) : [`${title}: no findings in the checks run.`, ...notes].join('\n');
+  const text = findings.length ? renderFindings(title, findings, notes, objects.namespaces) : [`${title}: no findings in the checks run.`, ...notes].join('\n');
   return {
     text,
     data: {
@@ -51,8 +51,9 @@ async function postureReport(ctx: TaskRunContext, tools: ToolBox | undefined): P
       scope: namespace ? { namespace } : { cluster: true, skippedNamespaces: includeSystem ? [] : SYSTEM_NAMESPACES },
       checks: focus ? [...focus] : 'all',
       summary: summaryLine(findings),
+      scores: namespaceScores(findings, objects.namespaces),
       findings: findings.map(findingData),
-      inspected: { pods: objects.pods.length, cronJobs: objects.cronJobs.length, namespaces: objects.namespaces, clusterAdminBindings: objects.bindings.length, customRoles: objects.roles.length },
+      inspected: { pods: objects.pods.length, cronJobs: objects.cronJobs.length, configMaps: objects.configMaps.length, networkPolicies: objects.networkPolicies.length, namespaces: objects.namespaces, clusterAdminBindings: objects.bindings.length, customRoles: objects.roles.length },
       errors: objects.errors,
     },
   };
@@ -82,7 +83,7 @@ function reviewManifest(ctx: TaskRunContext): TaskResult {
   const notes = [verdict, ...(errors.length ? [`Skipped unparsable YAML: ${errors.join('; ')}.`] : [])];
   return {
     text: findings.length ? renderFindings(title, findings, notes) : `${title}: ${notes.join(' ')}`,
-    data: { skill: 'review-manifest', objects: names, summary: summaryLine(findings), safe: !findings.some((f) => f.severity === 'critical' || f.severity === 'high'), findings: findings.map(findingData), errors },
+    data: { skill: 'review-manifest', objects: names, summary: summaryLine(findings), scores: namespaceScores(findings), safe: !findings.some((f) => f.severity === 'critical' || f.severity === 'high'), findings: findings.map(findingData), errors },
   };
 }
 

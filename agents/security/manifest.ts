@@ -4,7 +4,8 @@
  * pod, image, secret and RBAC checks. Nothing here touches the cluster.
  */
 import { parseAllDocuments } from 'yaml';
-import { checkClusterAdminBindings, checkPodSpec, checkWildcardRules, type Finding, podSpecOf, rec, refOf, str } from './checks/index.js';
+import { type Finding, rec, str } from './checks/index.js';
+import { scanObjects, type ScanOptions } from './scan.js';
 
 /** The YAML in a message's text, or undefined when there is none. */
 export function yamlFromText(text: string): string | undefined {
@@ -37,16 +38,17 @@ export function parseManifests(yaml: string): ParsedManifests {
       errors.push(`document ${i + 1}: ${doc.errors[0]?.message.split('\n')[0] ?? 'invalid YAML'}`);
       continue;
     }
-    objects.push(...unwrap(doc.toJS() as unknown));
+    objects.push(...unwrapObjects(doc.toJS() as unknown));
   }
   return { objects, errors };
 }
 
-function unwrap(value: unknown): Record<string, unknown>[] {
-  if (Array.isArray(value)) return value.flatMap(unwrap);
+/** The objects with a kind in a parsed document: arrays and `*List` kinds unwrapped. */
+export function unwrapObjects(value: unknown): Record<string, unknown>[] {
+  if (Array.isArray(value)) return value.flatMap(unwrapObjects);
   const o = rec(value);
   if (Object.keys(o).length === 0) return [];
-  if (str(o.kind)?.endsWith('List') && Array.isArray(o.items)) return o.items.flatMap(unwrap);
+  if (str(o.kind)?.endsWith('List') && Array.isArray(o.items)) return o.items.flatMap(unwrapObjects);
   return str(o.kind) ? [o] : [];
 }
 
@@ -62,22 +64,15 @@ export function manifestsFromData(data: unknown[]): ParsedManifests {
         out.objects.push(...p.objects);
         out.errors.push(...p.errors);
       } else if (v !== undefined) {
-        out.objects.push(...unwrap(v));
+        out.objects.push(...unwrapObjects(v));
       }
     }
-    if (str(o.kind)) out.objects.push(...unwrap(o));
+    if (str(o.kind)) out.objects.push(...unwrapObjects(o));
   }
   return out;
 }
 
-/** Findings for manifests: pod checks on anything with a pod spec, RBAC checks on bindings and roles. */
-export function reviewObjects(objects: Record<string, unknown>[]): Finding[] {
-  const findings: Finding[] = [];
-  for (const o of objects) {
-    const kind = str(o.kind) ?? '';
-    if (podSpecOf(o)) findings.push(...checkPodSpec(o, refOf(o)));
-    if (kind === 'ClusterRoleBinding' || kind === 'RoleBinding') findings.push(...checkClusterAdminBindings([o]));
-    if (kind === 'ClusterRole' || kind === 'Role') findings.push(...checkWildcardRules([o]));
-  }
-  return findings;
+/** Findings for manifests: the same checks `k8s-experts scan` runs (scan.ts). */
+export function reviewObjects(objects: Record<string, unknown>[], options: ScanOptions = {}): Finding[] {
+  return scanObjects(objects, options);
 }

@@ -12,6 +12,7 @@ import { type RunningAgent } from '../../shared/a2a/serve.js';
 import { loadConfig } from '../../shared/config.js';
 import { createLogger } from '../../shared/logger.js';
 import { call, kubernetesClient } from '../helpers/mcp.js';
+import { kubectl } from '../../tools/cluster/exec.js';
 
 const logger = createLogger({ level: 'silent' });
 let kube: Client;
@@ -27,7 +28,46 @@ beforeAll(async () => {
   ({ agent, client } = await serveForTest(def, config, logger));
 });
 
+/** A namespace of our own with a partial NetworkPolicy, a RoleBinding to its default ServiceAccount and an exec Role. */
+const NS = `k8sx-sec-${process.pid}-${Date.now().toString(36)}`;
+const OWN_SECRET = 'own-Sup3rS3cret-value';
+const k = (args: string[], input?: string) => kubectl(inject('kubectl'), inject('kubeconfig'), args, input);
+const OWN = `apiVersion: v1
+kind: Namespace
+metadata: { name: ${NS} }
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: db-only, namespace: ${NS} }
+spec:
+  podSelector: { matchLabels: { app: db } }
+  ingress: [{ from: [{ podSelector: {} }] }]
+---
+apiVersion: v1
+kind: Pod
+metadata: { name: web, namespace: ${NS}, labels: { app: web }, annotations: { example.com/api-token: "${OWN_SECRET}-annotation" } }
+spec:
+  containers: [{ name: web, image: registry.k8s.io/pause:3.10 }]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: { name: debugger, namespace: ${NS} }
+rules: [{ apiGroups: [""], resources: [pods, pods/exec], verbs: [get, create] }]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: { name: default-view, namespace: ${NS} }
+roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view }
+subjects: [{ kind: ServiceAccount, name: default, namespace: ${NS} }]
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: { name: app-config, namespace: ${NS} }
+data: { DB_PASSWORD: "${OWN_SECRET}-configmap", LOG_LEVEL: info }
+`;
+
 afterAll(async () => {
+  await k(['delete', 'namespace', NS, '--ignore-not-found', '--wait=true', '--timeout=120s']);
   await agent?.close();
   await kube?.close();
 });
@@ -77,7 +117,7 @@ describe('security agent over A2A on the demo cluster', () => {
     const findings = data.findings as FindingData[];
     const of = (check: string) => findings.filter((f) => f.check === check);
     // The demo workloads set no securityContext: runAsNonRoot findings, reported per workload.
-    const nonRoot = of('pss-run-as-non-root').map((f) => `${f.object.kind} ${f.object.namespace}/${f.object.name}`);
+    const nonRoot = of('pss-restricted-run-as-non-root').map((f) => `${f.object.kind} ${f.object.namespace}/${f.object.name}`);
     expect(nonRoot).toEqual(expect.arrayContaining(['Deployment shop/cart', 'StatefulSet shop/postgres', 'Deployment payments/payments-api', 'Deployment default/hello']));
     expect(new Set(nonRoot).size).toBe(nonRoot.length);
     // The CronJob has no pod now; its template is checked.
@@ -102,9 +142,38 @@ describe('security agent over A2A on the demo cluster', () => {
     // Every finding carries severity, check, object, evidence and fix; the text is sorted by severity.
     for (const f of findings) expect(f.evidence && f.fix && f.severity && f.check).toBeTruthy();
     expect(text).toMatch(/^Security posture of the cluster: \d+ findings — /);
-    expect(text).toContain('[pss-run-as-non-root] Deployment shop/cart');
+    expect(text).toContain('[pss-restricted-run-as-non-root] Deployment shop/cart');
     expect(text).toContain('kube-system');
     expect(text.indexOf('MEDIUM')).toBeLessThan(text.indexOf('LOW'));
+  });
+
+  it('a namespace of our own: NetworkPolicy gaps, the default ServiceAccount bound, an exec role, and its score', async () => {
+    await k(['apply', '-f', '-'], OWN);
+    const { text, data } = await ask(`Security report of namespace ${NS}`);
+    expect(data.scope).toEqual({ namespace: NS });
+    const findings = data.findings as FindingData[];
+    const keys = findings.map((f) => `${f.check} ${f.object.kind}/${f.object.name}`);
+    expect(keys).toEqual(
+      expect.arrayContaining([
+        `network-default-deny-missing Namespace/${NS}`,
+        'network-pod-unselected Pod/web',
+        'rbac-default-service-account RoleBinding/default-view',
+        'rbac-pod-exec Role/debugger',
+        'pss-restricted-run-as-non-root Pod/web',
+        'secret-configmap-key ConfigMap/app-config',
+        'secret-annotation-token Pod/web',
+      ]),
+    );
+    // Key names only: the values never leave the agent.
+    expect(findings.find((f) => f.check === 'secret-configmap-key')?.evidence).toBe('secret-like key in a ConfigMap: DB_PASSWORD (value not shown)');
+    expect(JSON.stringify(data)).not.toContain(OWN_SECRET);
+    expect(text).not.toContain(OWN_SECRET);
+    expect(keys).not.toContain(`network-policy-missing Namespace/${NS}`);
+    const scores = data.scores as Array<{ namespace: string; score: number }>;
+    expect(scores).toHaveLength(1);
+    expect(scores[0]!.namespace).toBe(NS);
+    expect(scores[0]!.score).toBeLessThan(100);
+    expect(text).toMatch(new RegExp(`^${NS}\\s+${scores[0]!.score}\\s`, 'm'));
   });
 
   it('a posture report of one namespace, narrowed to the question', async () => {
@@ -113,7 +182,7 @@ describe('security agent over A2A on the demo cluster', () => {
     const findings = data.findings as FindingData[];
     expect(findings.length).toBeGreaterThan(0);
     expect(new Set(findings.map((f) => f.object.namespace))).toEqual(new Set(['payments']));
-    expect(new Set(findings.map((f) => f.check))).toEqual(new Set(['pss-run-as-non-root']));
+    expect(new Set(findings.map((f) => f.check))).toEqual(new Set(['pss-restricted-run-as-non-root']));
     expect(text).toContain('payments/payments-gateway');
   });
 
@@ -128,12 +197,12 @@ describe('security agent over A2A on the demo cluster', () => {
     const { text, data } = await ask(`Review this deployment for security issues:\n\n${MANIFEST}`);
     expect(data.skill).toBe('review-manifest');
     const checks = (data.findings as FindingData[]).map((f) => f.check);
-    expect(checks).toEqual(expect.arrayContaining(['pss-privileged', 'image-tag', 'secret-env-literal', 'pss-run-as-non-root', 'resource-limits']));
+    expect(checks).toEqual(expect.arrayContaining(['pss-baseline-privileged', 'image-tag', 'secret-env-literal', 'pss-restricted-run-as-non-root', 'resource-limits']));
     const secret = (data.findings as FindingData[]).find((f) => f.check === 'secret-env-literal')!;
     expect(secret.evidence).toContain('DB_PASSWORD');
     expect(secret.evidence).not.toContain('DB_HOST');
     expect(secret.severity).toBe('high');
-    expect((data.findings as FindingData[]).find((f) => f.check === 'pss-privileged')?.severity).toBe('critical');
+    expect((data.findings as FindingData[]).find((f) => f.check === 'pss-baseline-privileged')?.severity).toBe('critical');
     expect(text).toContain('nginx:latest');
     expect(text).toMatch(/Not safe to apply/);
     expect(data.safe).toBe(false);
@@ -144,7 +213,7 @@ describe('security agent over A2A on the demo cluster', () => {
   it('a data part { skill } picks the skill; the manifest may come as a data part', async () => {
     const { data } = await ask('check this please', { skill: 'review-manifest', manifest: MANIFEST });
     expect(data.skill).toBe('review-manifest');
-    expect((data.findings as FindingData[]).map((f) => f.check)).toContain('pss-privileged');
+    expect((data.findings as FindingData[]).map((f) => f.check)).toContain('pss-baseline-privileged');
     expect(JSON.stringify(data)).not.toContain(SECRET);
     // The same words without the data part are not a review.
     const { data: report } = await ask('check the shop namespace', { skill: 'posture-report' });

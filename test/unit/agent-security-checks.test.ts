@@ -19,7 +19,7 @@ const hardened = {
     containers: [
       {
         name: 'app',
-        image: 'ghcr.io/acme/app:1.2.3',
+        image: 'ghcr.io/acme/app:1.2.3@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef',
         securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
         resources: { limits: { cpu: '500m', memory: '256Mi' } },
         env: [{ name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 's', key: 'p' } } }, { name: 'LOG_LEVEL', value: 'info' }],
@@ -63,23 +63,25 @@ describe('pod checks', () => {
     const by = new Map(findings.map((f) => [f.check, f]));
     expect([...by.keys()].sort()).toEqual([
       'image-tag',
-      'pss-capabilities',
-      'pss-host-namespaces',
-      'pss-host-path',
-      'pss-privilege-escalation',
-      'pss-privileged',
-      'pss-run-as-non-root',
-      'pss-run-as-root',
-      'pss-seccomp',
+      'pss-baseline-capabilities',
+      'pss-baseline-host-namespaces',
+      'pss-baseline-host-path',
+      'pss-baseline-privileged',
+      'pss-baseline-seccomp',
+      'pss-restricted-capabilities',
+      'pss-restricted-privilege-escalation',
+      'pss-restricted-run-as-non-root',
+      'pss-restricted-run-as-user',
       'resource-limits',
+      'resource-requests',
       'secret-env-literal',
     ]);
-    expect(by.get('pss-privileged')).toMatchObject({ severity: 'critical', pss: 'baseline', object: { kind: 'Deployment', name: 'bad', namespace: 'shop' } });
-    expect(by.get('pss-host-namespaces')?.evidence).toBe('hostNetwork: true, hostPID: true');
-    expect(by.get('pss-host-path')?.evidence).toContain('root (/)');
-    expect(by.get('pss-capabilities')).toMatchObject({ severity: 'high', evidence: 'capabilities added: SYS_ADMIN (app)' });
-    expect(by.get('pss-seccomp')?.severity).toBe('high');
-    expect(by.get('pss-privilege-escalation')?.severity).toBe('high');
+    expect(by.get('pss-baseline-privileged')).toMatchObject({ severity: 'critical', pss: 'baseline', object: { kind: 'Deployment', name: 'bad', namespace: 'shop' } });
+    expect(by.get('pss-baseline-host-namespaces')?.evidence).toBe('hostNetwork: true, hostPID: true');
+    expect(by.get('pss-baseline-host-path')?.evidence).toContain('root (/)');
+    expect(by.get('pss-baseline-capabilities')).toMatchObject({ severity: 'high', evidence: 'capabilities added: SYS_ADMIN (app)' });
+    expect(by.get('pss-baseline-seccomp')?.severity).toBe('high');
+    expect(by.get('pss-restricted-privilege-escalation')?.severity).toBe('high');
     expect(by.get('image-tag')?.evidence).toBe('mutable image reference: app: nginx:latest, side: busybox (no tag, means latest)');
     const secret = by.get('secret-env-literal')!;
     expect(secret.evidence).toContain('API_TOKEN');
@@ -94,8 +96,8 @@ describe('pod checks', () => {
       metadata: { name: 'p' },
       spec: { securityContext: { runAsNonRoot: true }, containers: [{ name: 'c', image: 'a:1', securityContext: containerSc }] },
     });
-    expect(checks(pod({}))).not.toContain('pss-run-as-non-root');
-    expect(checks(pod({ runAsNonRoot: false }))).toContain('pss-run-as-non-root');
+    expect(checks(pod({}))).not.toContain('pss-restricted-run-as-non-root');
+    expect(checks(pod({ runAsNonRoot: false }))).toContain('pss-restricted-run-as-non-root');
   });
 
   it('limits: both missing is medium, cpu only is low', () => {
@@ -208,12 +210,13 @@ describe('posture report', () => {
   });
 
   it('narrows to what the question asks, unless it asks for a report', () => {
-    expect([...(focusOf('Which workloads run as root?') ?? [])]).toEqual(['pss-run-as-root', 'pss-run-as-non-root']);
+    expect([...(focusOf('Which workloads run as root?') ?? [])]).toEqual(['pss-restricted-run-as-user', 'pss-restricted-run-as-non-root']);
     expect([...(focusOf('Who has cluster-admin?') ?? [])]).toEqual(['rbac-cluster-admin', 'rbac-wildcard']);
-    expect([...(focusOf('Which namespaces have no network policy?') ?? [])]).toEqual(['network-policy-missing']);
+    expect([...(focusOf('Who can exec into pods?') ?? [])]).toEqual(['rbac-cluster-admin', 'rbac-wildcard', 'rbac-default-service-account', 'rbac-secrets-read', 'rbac-escalate', 'rbac-pod-exec']);
+    expect([...(focusOf('Which namespaces have no network policy?') ?? [])]).toEqual(['network-policy-missing', 'network-default-deny-missing', 'network-pod-unselected']);
     expect(focusOf('Give me a security report of the cluster')).toBeUndefined();
     expect(focusOf('How secure is the payments namespace?')).toBeUndefined();
     const onlyRoot = postureFindings({ namespaces: ['shop'], pods: [replica('web-abc-1')], networkPolicies: [], bindings: [], roles: [] }, focusOf('who runs as root'));
-    expect(new Set(onlyRoot.map((f) => f.check))).toEqual(new Set(['pss-run-as-non-root']));
+    expect(new Set(onlyRoot.map((f) => f.check))).toEqual(new Set(['pss-restricted-run-as-non-root']));
   });
 });

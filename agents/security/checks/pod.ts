@@ -1,38 +1,35 @@
 /**
- * Checks on pod specs — of a Pod or of any workload's pod template: Pod Security Standards
- * (baseline and restricted), resource limits, image tags and credentials in plain env values.
- * Pure functions over untyped objects: odd or missing fields never throw.
+ * Checks on pod specs — of a Pod or of any workload's pod template: the Pod Security Standards
+ * (pss.ts), resource requests and limits, image references and credentials in plain env values
+ * and annotations. Pure functions over untyped objects: odd or missing fields never throw.
  */
+import { checkPss, containersOf } from './pss.js';
+import { checkAnnotationTokens } from './secrets.js';
 import { arr, type Finding, type ObjectRef, type Obj, rec, refOf, type Severity, str } from './types.js';
 
-/** Capabilities the baseline profile allows a container to add. */
-const BASELINE_CAPS = new Set(['AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT']);
+export { containersOf } from './pss.js';
 
 /** Env var names that carry credentials. */
 export const CREDENTIAL_NAME = /(PASSW(OR)?D|PASSWD|PWD$|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIAL)/i;
 
-/** The pod spec of a Pod, a workload (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, ReplicationController) or a CronJob; undefined for other kinds. */
-export function podSpecOf(obj: unknown): Obj | undefined {
+const WORKLOADS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'ReplicationController'];
+
+/** The pod template of a workload, CronJob or PodTemplate; the object itself for a Pod (both have metadata and spec). */
+export function podTemplateOf(obj: unknown): Obj | undefined {
   const o = rec(obj);
   const kind = str(o.kind) ?? '';
   const spec = rec(o.spec);
-  if (kind === 'Pod') return spec;
-  if (['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'ReplicationController'].includes(kind)) return rec(rec(spec.template).spec);
-  if (kind === 'CronJob') return rec(rec(rec(rec(spec.jobTemplate).spec).template).spec);
-  if (kind === 'PodTemplate') return rec(rec(o.template).spec);
+  if (kind === 'Pod') return o;
+  if (WORKLOADS.includes(kind)) return rec(spec.template);
+  if (kind === 'CronJob') return rec(rec(rec(spec.jobTemplate).spec).template);
+  if (kind === 'PodTemplate') return rec(o.template);
   return undefined;
 }
 
-interface Container {
-  name: string;
-  c: Obj;
-}
-
-export function containersOf(spec: Obj): Container[] {
-  return [...arr(spec.initContainers), ...arr(spec.containers), ...arr(spec.ephemeralContainers)].map((raw, i) => {
-    const c = rec(raw);
-    return { name: str(c.name) ?? `#${i}`, c };
-  });
+/** The pod spec of a Pod, a workload (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, ReplicationController) or a CronJob; undefined for other kinds. */
+export function podSpecOf(obj: unknown): Obj | undefined {
+  const t = podTemplateOf(obj);
+  return t ? rec(t.spec) : undefined;
 }
 
 /** Whether an image reference is pinned to a tag other than latest, or to a digest. */
@@ -44,88 +41,72 @@ export function imageTagProblem(image: string): 'latest' | 'no-tag' | undefined 
   return last.slice(colon + 1) === 'latest' ? 'latest' : undefined;
 }
 
+/** The registry an image reference pulls from: its first part when that names a host, else docker.io. */
+export function imageRegistry(image: string): string {
+  const slash = image.indexOf('/');
+  if (slash < 0) return 'docker.io';
+  const first = image.slice(0, slash);
+  return first.includes('.') || first.includes(':') || first === 'localhost' ? first.toLowerCase() : 'docker.io';
+}
+
+export interface PodCheckOptions {
+  /** Registries images may come from (`ghcr.io`, `registry.example.com:5000`); empty or unset turns the check off. */
+  allowedRegistries?: readonly string[] | undefined;
+}
+
 const list = (names: string[]) => names.join(', ');
+const missing = (x: unknown) => x === undefined || x === null || x === '';
 
 /**
  * All pod-level findings for one object, one per check (the containers it concerns named in the
  * evidence). `ref` is the object findings are reported against (defaults to the object itself).
  */
-export function checkPodSpec(obj: unknown, ref: ObjectRef = refOf(obj)): Finding[] {
-  const spec = podSpecOf(obj);
-  if (!spec) return [];
-  const findings: Finding[] = [];
-  const add = (severity: Severity, check: string, evidence: string, fix: string, pss?: 'baseline' | 'restricted') =>
-    findings.push({ severity, check, ...(pss ? { pss } : {}), object: ref, evidence, fix });
-  const containers = containersOf(spec);
-  const podSc = rec(spec.securityContext);
-  const which = (pred: (c: Obj, sc: Obj) => boolean) => containers.filter(({ c }) => pred(c, rec(c.securityContext))).map((x) => x.name);
-
-  const privileged = which((_c, sc) => sc.privileged === true);
-  if (privileged.length) add('critical', 'pss-privileged', `privileged: true on container ${list(privileged)}`, 'Remove privileged: true; grant only the specific capabilities the container needs.', 'baseline');
-
-  const hostNs = (['hostNetwork', 'hostPID', 'hostIPC'] as const).filter((k) => spec[k] === true);
-  if (hostNs.length) add('high', 'pss-host-namespaces', `${hostNs.map((k) => `${k}: true`).join(', ')}`, 'Remove hostNetwork/hostPID/hostIPC; expose the workload through a Service instead.', 'baseline');
-
-  const hostPaths = arr(spec.volumes)
-    .map(rec)
-    .filter((v) => v.hostPath !== undefined && v.hostPath !== null)
-    .map((v) => `${str(v.name) ?? '?'} (${str(rec(v.hostPath).path) ?? '?'})`);
-  if (hostPaths.length) add('high', 'pss-host-path', `hostPath volume ${list(hostPaths)}`, 'Replace hostPath volumes with a PersistentVolumeClaim, ConfigMap, Secret or emptyDir.', 'baseline');
-
-  const caps = containers.flatMap(({ name, c }) => arr(rec(rec(c.securityContext).capabilities).add).map((cap) => ({ name, cap: String(cap).toUpperCase().replace(/^CAP_/, '') })));
-  if (caps.length) {
-    const beyond = caps.some((x) => !BASELINE_CAPS.has(x.cap));
-    add(
-      beyond ? 'high' : 'medium',
-      'pss-capabilities',
-      `capabilities added: ${caps.map((x) => `${x.cap} (${x.name})`).join(', ')}`,
-      'Drop ALL capabilities and add back only NET_BIND_SERVICE if the container must bind a low port.',
-      beyond ? 'baseline' : 'restricted',
-    );
-  }
-
-  const rootUser = [...(podSc.runAsUser === 0 ? ['(pod securityContext)'] : []), ...which((_c, sc) => sc.runAsUser === 0)];
-  if (rootUser.length) add('high', 'pss-run-as-root', `runAsUser: 0 on ${list(rootUser)}`, 'Run as a non-zero UID (runAsUser: 10001) with runAsNonRoot: true.', 'restricted');
-
-  const nonRootMissing = which((_c, sc) => sc.runAsNonRoot !== true && !(podSc.runAsNonRoot === true && sc.runAsNonRoot !== false));
-  if (nonRootMissing.length) {
-    add('medium', 'pss-run-as-non-root', `runAsNonRoot is not true for container ${list(nonRootMissing)} (the image's user decides, often root)`, 'Set securityContext.runAsNonRoot: true (and a non-zero runAsUser) on the pod or each container.', 'restricted');
-  }
-
-  const escalationTrue = which((_c, sc) => sc.allowPrivilegeEscalation === true);
-  const escalationUnset = which((_c, sc) => sc.allowPrivilegeEscalation === undefined || sc.allowPrivilegeEscalation === null);
-  if (escalationTrue.length || escalationUnset.length) {
-    const parts = [escalationTrue.length ? `allowPrivilegeEscalation: true on ${list(escalationTrue)}` : '', escalationUnset.length ? `allowPrivilegeEscalation not set (defaults to true) on ${list(escalationUnset)}` : ''].filter(Boolean);
-    add(escalationTrue.length ? 'high' : 'medium', 'pss-privilege-escalation', parts.join('; '), 'Set securityContext.allowPrivilegeEscalation: false on every container.', 'restricted');
-  }
-
-  const seccompType = (sc: Obj) => str(rec(sc.seccompProfile).type);
-  const podSeccomp = seccompType(podSc);
-  const unconfined = [...(podSeccomp === 'Unconfined' ? ['(pod securityContext)'] : []), ...which((_c, sc) => seccompType(sc) === 'Unconfined')];
-  const noSeccomp = which((_c, sc) => {
-    const t = seccompType(sc) ?? podSeccomp;
-    return t !== 'RuntimeDefault' && t !== 'Localhost' && t !== 'Unconfined';
-  });
-  if (unconfined.length) add('high', 'pss-seccomp', `seccompProfile Unconfined on ${list(unconfined)}`, 'Use seccompProfile type RuntimeDefault.', 'baseline');
-  else if (noSeccomp.length) add('low', 'pss-seccomp', `no seccompProfile for container ${list(noSeccomp)}`, 'Set securityContext.seccompProfile.type: RuntimeDefault on the pod.', 'restricted');
+export function checkPodSpec(obj: unknown, ref: ObjectRef = refOf(obj), options: PodCheckOptions = {}): Finding[] {
+  const template = podTemplateOf(obj);
+  if (!template) return [];
+  const spec = rec(template.spec);
+  const annotations = rec(rec(template.metadata).annotations);
+  const findings: Finding[] = [...checkPss(spec, ref, annotations)];
+  const add = (severity: Severity, check: string, evidence: string, fix: string, remediation?: string) =>
+    findings.push({ severity, check, object: ref, evidence, fix, ...(remediation ? { remediation } : {}) });
+  const containers = containersOf(spec).filter((k) => k.field !== 'ephemeralContainers');
 
   const noLimits = containers.flatMap(({ name, c }) => {
     const limits = rec(rec(c.resources).limits);
-    const missing = ['cpu', 'memory'].filter((k) => limits[k] === undefined || limits[k] === null || limits[k] === '');
-    return missing.length ? [`${name} (no ${missing.join(' or ')} limit)`] : [];
+    const absent = ['cpu', 'memory'].filter((k) => missing(limits[k]));
+    return absent.length ? [`${name} (no ${absent.join(' or ')} limit)`] : [];
   });
   if (noLimits.length) {
     const noMemory = noLimits.some((x) => x.includes('memory'));
-    add(noMemory ? 'medium' : 'low', 'resource-limits', `missing limits: ${list(noLimits)}`, 'Set resources.limits.memory (and cpu) so one container cannot starve the node.');
+    add(noMemory ? 'medium' : 'low', 'resource-limits', `missing limits: ${list(noLimits)}`, 'Set resources.limits.memory (and cpu) so one container cannot starve the node.', '# in each container:\nresources:\n  limits:\n    memory: 256Mi\n    cpu: 500m');
   }
 
-  const images = containers.flatMap(({ name, c }) => {
-    const image = str(c.image);
+  // A missing request defaults to the limit, so only a resource with neither is unscheduled-for.
+  const noRequests = containers.flatMap(({ name, c }) => {
+    const r = rec(c.resources);
+    const absent = ['cpu', 'memory'].filter((k) => missing(rec(r.requests)[k]) && missing(rec(r.limits)[k]));
+    return absent.length ? [`${name} (no ${absent.join(' or ')} request)`] : [];
+  });
+  if (noRequests.length) {
+    add('low', 'resource-requests', `missing requests: ${list(noRequests)}`, 'Set resources.requests so the scheduler reserves what the container needs (and it is not first to be evicted).', '# in each container:\nresources:\n  requests:\n    memory: 128Mi\n    cpu: 100m');
+  }
+
+  const images = containersOf(spec).map(({ name, c }) => ({ name, image: str(c.image) }));
+  const mutable = images.flatMap(({ name, image }) => {
     if (!image) return [`${name} (no image)`];
     const problem = imageTagProblem(image);
     return problem ? [`${name}: ${image}${problem === 'no-tag' ? ' (no tag, means latest)' : ''}`] : [];
   });
-  if (images.length) add('medium', 'image-tag', `mutable image reference: ${list(images)}`, 'Pin images to a version tag or, better, a digest (image@sha256:…).');
+  if (mutable.length) add('medium', 'image-tag', `mutable image reference: ${list(mutable)}`, 'Pin images to a version tag or, better, a digest (image@sha256:…).');
+
+  const noDigest = images.filter(({ image }) => image && !image.includes('@') && !imageTagProblem(image)).map(({ name, image }) => `${name}: ${image ?? ''}`);
+  if (noDigest.length) add('info', 'image-digest', `image pinned by tag, not digest: ${list(noDigest)}`, 'Pin by digest (image: repo:tag@sha256:…) so a re-pushed tag cannot change what runs.');
+
+  const allowed = (options.allowedRegistries ?? []).map((r) => r.toLowerCase().replace(/\/+$/, ''));
+  if (allowed.length) {
+    const outside = images.filter(({ image }) => image && !allowed.includes(imageRegistry(image))).map(({ name, image }) => `${name}: ${image ?? ''} (registry ${imageRegistry(image ?? '')})`);
+    if (outside.length) add('high', 'image-registry', `image from a registry outside the allow-list (${list(allowed)}): ${list(outside)}`, `Pull images only from ${list(allowed)}: mirror the image there.`);
+  }
 
   const literalSecrets = containers.flatMap(({ name, c }) =>
     arr(c.env)
@@ -134,8 +115,16 @@ export function checkPodSpec(obj: unknown, ref: ObjectRef = refOf(obj)): Finding
       .map((e) => `${str(e.name)} (container ${name})`),
   );
   if (literalSecrets.length) {
-    add('high', 'secret-env-literal', `credential-named env var with a literal value: ${list(literalSecrets)} (value not shown)`, 'Move the value into a Secret and reference it with env[].valueFrom.secretKeyRef; rotate the exposed credential.');
+    add(
+      'high',
+      'secret-env-literal',
+      `credential-named env var with a literal value: ${list(literalSecrets)} (value not shown)`,
+      'Move the value into a Secret and reference it with env[].valueFrom.secretKeyRef; rotate the exposed credential.',
+      '# in the container:\nenv:\n  - name: <NAME>\n    valueFrom:\n      secretKeyRef:\n        name: <secret>\n        key: <key>',
+    );
   }
+  // Pod-template annotations (the object's own are checked by the caller with every other kind).
+  if (str(rec(obj).kind) !== 'Pod') findings.push(...checkAnnotationTokens(annotations, ref, 'pod template annotation'));
   return findings;
 }
 

@@ -11,7 +11,7 @@ export interface ObjectRef {
 
 export interface Finding {
   severity: Severity;
-  /** Stable id of the check, e.g. pss-privileged. */
+  /** Stable id of the check, e.g. pss-baseline-privileged (pss-<level>-<control> for the Pod Security Standards). */
   check: string;
   /** The Pod Security Standards level the check belongs to, when it is one. */
   pss?: 'baseline' | 'restricted';
@@ -19,6 +19,8 @@ export interface Finding {
   /** What was seen (names only — never a Secret's or env var's value). */
   evidence: string;
   fix: string;
+  /** The fields to set, as a YAML snippet a person can paste (where a few fields fix it). */
+  remediation?: string;
 }
 
 export type Obj = Record<string, unknown>;
