@@ -8,6 +8,7 @@ import type { ToolBox } from '../../shared/reasoning/engine.js';
 import { Cluster } from './cluster.js';
 import { runConnectivity } from './connectivity-run.js';
 import { runDiagnose } from './diagnose-run.js';
+import { runAnalyze } from './analyzers/run.js';
 import { ClusterQuery } from './query.js';
 import { requestedSkill } from '../../shared/a2a/agent.js';
 import { chooseOpsSkill, OPS_SKILLS, type OpsSkill } from './skills.js';
@@ -29,7 +30,13 @@ export function opsHandler(tools: ToolBox, config: Config, logger: Logger): Task
     let result: TaskResult;
     try {
       result =
-        skill === 'diagnose-workload' ? await runDiagnose(cluster, text, progress) : skill === 'service-connectivity' ? await runConnectivity(cluster, text, progress) : await query.run(text, ctx.signal, progress);
+        skill === 'diagnose-workload'
+          ? await runDiagnose(cluster, text, progress)
+          : skill === 'service-connectivity'
+            ? await runConnectivity(cluster, text, progress)
+            : skill === 'analyze-cluster'
+              ? await runAnalyze(tools, text, progress, { signal: ctx.signal })
+              : await query.run(text, ctx.signal, progress);
     } catch (e) {
       // A tool's own refusal (RBAC, a missing object, an unreachable cluster) is an answer, not a crash.
       if (!isUserError(e) || ctx.signal.aborted) throw e;

@@ -1,6 +1,6 @@
 /**
  * The ops agent: troubleshooting and read queries (cards/ops.json) over the kubernetes MCP
- * server's read tools. Skills: cluster-query, diagnose-workload, service-connectivity.
+ * server's read tools. Skills: cluster-query, diagnose-workload, service-connectivity, analyze-cluster.
  */
 import type { AgentContext, AgentDefinition } from '../../shared/a2a/agent.js';
 import { UserError } from '../../shared/errors.js';

@@ -3,7 +3,7 @@
  * requestedSkill in shared/a2a/agent.ts) wins;
  * otherwise simple rules over the text. Pure.
  */
-export const OPS_SKILLS = ['cluster-query', 'diagnose-workload', 'service-connectivity'] as const;
+export const OPS_SKILLS = ['cluster-query', 'diagnose-workload', 'service-connectivity', 'analyze-cluster'] as const;
 export type OpsSkill = (typeof OPS_SKILLS)[number];
 
 // A question that asks for one value stays a query even when it names endpoints or failures.
@@ -16,6 +16,14 @@ const CONNECTIVITY = [
   /\b(service|svc)\b.*\b(selector|endpoints?|route|routes|reach)\b/i,
   /\btrace\b.*\b(service|svc)\b/i,
 ];
+// A sweep over a namespace or the cluster, not one named workload.
+const ANALYZE = [
+  /^\s*(analy[sz]e|scan)\b/i,
+  /\b(analy[sz]e|scan|audit|health[- ]?check)\b.*\b(cluster|namespace|ns)\b/i,
+  /\bwhat('s| is) (wrong|broken) in\b/i,
+  /\b(problems|issues|misconfigurations?)\b.*\bin (the )?(cluster|namespace)\b/i,
+  /\b(cluster|namespace)\b.*\bfor (problems|issues|misconfigurations?)\b/i,
+];
 const DIAGNOSE = [
   /^\s*(why|troubleshoot|diagnose|debug|investigate|explain why)\b/i,
   /\bwhat('s| is) (wrong|broken|the (problem|issue|root cause))\b/i,
@@ -27,6 +35,7 @@ const DIAGNOSE = [
 /** The ops skill for a free-text request. */
 export function chooseOpsSkill(text: string): OpsSkill {
   if (VALUE_QUESTION.test(text)) return 'cluster-query';
+  if (ANALYZE.some((r) => r.test(text))) return 'analyze-cluster';
   if (CONNECTIVITY.some((r) => r.test(text))) return 'service-connectivity';
   if (DIAGNOSE.some((r) => r.test(text))) return 'diagnose-workload';
   return 'cluster-query';

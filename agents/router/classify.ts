@@ -33,6 +33,7 @@ export function words(text: string): string[] {
 const CUES: Array<{ pattern: RegExp; agent: string; skill: string; weight: number; label: string }> = [
   { pattern: /^\s*(how many|what is the (status|state|image|port|namespace|schedule|host|type)|get (the )?logs)/i, agent: 'ops', skill: 'cluster-query', weight: 2, label: 'asks for one value' },
   { pattern: /^\s*(describe|show|list|get)\b|\b(annotations?|labels?)\b/i, agent: 'ops', skill: 'cluster-query', weight: 1.5, label: 'asks to see objects' },
+  { pattern: /^\s*(analy[sz]e|scan)\b|\b(analy[sz]e|scan|health[- ]?check)\b.*\b(cluster|namespace|ns)\b|\bwhat('s| is) (wrong|broken) in\b|\b(problems|issues|misconfigurations?)\b.*\bin (the )?(cluster|namespace)\b|\b(cluster|namespace)\b.*\bfor (problems|issues|misconfigurations?)\b/i, agent: 'ops', skill: 'analyze-cluster', weight: 4, label: 'asks for a sweep of a namespace or the cluster' },
   { pattern: /\bwhy\b|\bwhat('s| is) wrong\b|\bnot (working|starting|running|ready)\b|\bkeeps? (crashing|restarting)\b|\bfix\b/i, agent: 'ops', skill: 'diagnose-workload', weight: 3, label: 'asks for a cause' },
   { pattern: /\b(cpu|memory|ram)\b.*\b(use|uses|usage|using|consum)|\b(usage|utili[sz]ation)\b|\buse the most\b|\bheaviest\b/i, agent: 'observability', skill: 'metrics-query', weight: 3, label: 'asks for resource usage' },
   { pattern: /^\s*(create|generate|write|make|scaffold|add)\b|\bgive me (a|the) (yaml|manifest)\b/i, agent: 'dev', skill: 'generate-manifest', weight: 3, label: 'asks for something new' },

@@ -51,7 +51,7 @@ const findingsOf = (r: { data: Record<string, unknown> }) => r.data.findings as 
 describe('ops agent over A2A on the demo cluster', () => {
   it('serves its card with exactly the skills of cards/ops.json', async () => {
     const card = await (await fetch(`${agent.url}/.well-known/agent-card.json`, { headers: { 'A2A-Version': '1.0' } })).json();
-    expect((card as { skills: Array<{ id: string }> }).skills.map((s) => s.id)).toEqual(['cluster-query', 'diagnose-workload', 'service-connectivity']);
+    expect((card as { skills: Array<{ id: string }> }).skills.map((s) => s.id)).toEqual(['cluster-query', 'diagnose-workload', 'service-connectivity', 'analyze-cluster']);
   });
 
   it('answers contract questions exactly (cluster-query, embedded engine)', async () => {

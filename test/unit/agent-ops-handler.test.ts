@@ -47,6 +47,6 @@ describe('ops I/O around the analyzers, with a scripted toolbox', () => {
     const handler = opsHandler(tools({}), loadConfig({ env: {}, cwd: '/tmp' }), createLogger({ level: 'silent' }));
     const ctx = (text: string, data: unknown[] = []) => ({ text, data, signal: new AbortController().signal, progress: () => {} }) as never;
     expect((await handler(ctx('   '))).data).toMatchObject({ error: 'empty-request' });
-    expect((await handler(ctx('x', [{ skill: 'teleport' }]))).text).toBe('ops has no skill "teleport"; its skills are cluster-query, diagnose-workload, service-connectivity.');
+    expect((await handler(ctx('x', [{ skill: 'teleport' }]))).text).toBe('ops has no skill "teleport"; its skills are cluster-query, diagnose-workload, service-connectivity, analyze-cluster.');
   });
 });
