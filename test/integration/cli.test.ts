@@ -20,6 +20,11 @@ describe('k8s-experts CLI against the demo cluster', () => {
     expect(stderr.replace(/npm warn .*\n/g, '')).toBe('');
   });
 
+  it('npx k8s-experts runs the built CLI (it is executable, with its shebang)', async () => {
+    const { stdout } = await promisify(execFile)('npx', ['--no-install', 'k8s-experts', '--version'], { cwd: REPO_ROOT, env: { ...process.env, ...clusterEnv() } });
+    expect(stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
   it('cluster status says what runs where', async () => {
     const text = await runCli(['cluster', 'status'], cleanEnv({ HOME: emptyHome(), ...clusterEnv() }));
     expect(text.code).toBe(0);
