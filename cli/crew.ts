@@ -14,6 +14,7 @@ import { UserError } from '../shared/errors.js';
 import { argsForLog, type Logger } from '../shared/logger.js';
 import { type RunningHttpServer, serveHttp } from '../shared/mcp/http.js';
 import { VERSION } from '../shared/version.js';
+import { startWatch } from '../shared/watch/start.js';
 import { createQueryApp, createRouterAgent } from '../agents/router/index.js';
 import { kubernetesServicePeers, type PeerSource } from '../agents/router/peers.js';
 import { helmServerFactory } from '../mcp-servers/helm/index.js';
@@ -209,6 +210,16 @@ export async function startCrew(options: CrewOptions): Promise<RunningCrew> {
     const router = await serveRouter({ config, logger, peers: async () => [...local, ...config.a2a.peers.map((url) => ({ url }))], kubernetesUrl: mcpUrls.kubernetes, port: port(config.a2a.ports.router), queryPort: port(config.a2a.ports.query) });
     closers.push(() => router.close());
     endpoints.push(...router.endpoints);
+
+    // 4. The watch (watch.enabled): analyzers and anomaly checks every interval, its findings in the log and for the observability agent's watch skill.
+    if (config.watch.enabled) {
+      const clients = await Promise.all(
+        (['kubernetes', 'prometheus'] as const).map((server) => (mcpUrls[server] ? connectMcp(mcpUrls[server], config.mcp.token, 'watch', logger).catch((e: unknown) => (logger.warn({ server, err: e }, 'watch: MCP server not reachable'), undefined)) : undefined)),
+      );
+      for (const c of clients) if (c) closers.push(() => c.close());
+      const watch = startWatch(config, logger, { kubernetes: clients[0], prometheus: clients[1] });
+      closers.push(() => watch.stop());
+    }
 
     return { endpoints, close };
   } catch (e) {

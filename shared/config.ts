@@ -172,6 +172,19 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    watch: z
+      .object({
+        /** Run the analyzers and the anomaly check periodically in the crew, logging new and resolved findings. */
+        enabled: z.boolean().default(false),
+        /** Seconds between rounds; each round reads a snapshot per namespace, so not too often. */
+        intervalSeconds: z.number().int().min(30).max(86_400).default(300),
+        /** Namespaces to watch; empty for the whole cluster. */
+        namespaces: z
+          .array(z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'expected a namespace name (lower-case letters, digits, "-")').max(63))
+          .default([]),
+      })
+      .strict()
+      .prefault({}),
     /** Durable state (tasks, approvals, audit) lives here. */
     dataDir: z.string().min(1).default(join(homedir(), '.local', 'state', 'k8s-experts')),
   })
@@ -214,10 +227,12 @@ export const ENV_SETTINGS = {
   K8S_EXPERTS_APPROVAL_TIMEOUT_SECONDS: 'execution.approvalTimeoutSeconds',
   K8S_EXPERTS_POLICY_FILE: 'guardian.policyFile',
   K8S_EXPERTS_CREW_NAMESPACE: 'guardian.crewNamespace',
+  K8S_EXPERTS_WATCH: 'watch.enabled',
+  K8S_EXPERTS_WATCH_INTERVAL_SECONDS: 'watch.intervalSeconds',
 } as const;
 
-const NUMERIC_SETTINGS = new Set<string>(['kubernetes.timeoutMs', 'llm.timeoutMs', 'execution.approvalTimeoutSeconds']);
-const BOOLEAN_SETTINGS = new Set<string>(['mcp.allowWrites', 'mcp.confirmDestructive']);
+const NUMERIC_SETTINGS = new Set<string>(['kubernetes.timeoutMs', 'llm.timeoutMs', 'execution.approvalTimeoutSeconds', 'watch.intervalSeconds']);
+const BOOLEAN_SETTINGS = new Set<string>(['mcp.allowWrites', 'mcp.confirmDestructive', 'watch.enabled']);
 /** Comma-separated in the environment. */
 const LIST_SETTINGS = new Set<string>(['mcp.allowedHosts', 'mcp.allowTools', 'mcp.denyTools', 'mcp.deniedKinds', 'mcp.protectedNamespaces', 'a2a.peers', 'a2a.allowedHosts']);
 

@@ -8,12 +8,14 @@ import type { TaskRunContext } from '../../shared/a2a/executor.js';
 import type { TaskResult } from '../../shared/a2a/parts.js';
 import { type Anomaly, detectAnomalies, MIN_POINTS, type Point } from './anomaly.js';
 import type { HistoryToolBoxes } from './forecast-run.js';
-import { loadHistoryEntities, podScopeOf, podScopeTitle, podSelector, queryRange, windowOf, windowText } from './history.js';
+import { loadHistoryEntities, type PodScope, podScopeOf, podScopeTitle, podSelector, queryRange, windowOf, windowText } from './history.js';
+import { type ClusterChange, type Correlation, correlate } from './changes.js';
+import { collectChanges } from './changes-collect.js';
 import { formatValue, type Metric, metricsOf, RATE_WINDOW, workloadPodRegex } from './promql.js';
 
 const DAY = 86_400;
 
-type HistoryMetric = Extract<Metric, 'cpu' | 'memory'>;
+export type HistoryMetric = Extract<Metric, 'cpu' | 'memory'>;
 
 /** Smallest deviation worth a report, so near-idle pods do not flood the answer. */
 const MIN_ABSOLUTE: Record<HistoryMetric, number> = { cpu: 0.01, memory: 8 * 1024 * 1024 };
@@ -36,30 +38,39 @@ export interface FoundAnomaly extends Anomaly {
 const podKey = (m: Record<string, string>) => `${m.namespace ?? ''}/${m.pod ?? ''}`;
 const hhmm = (t: number) => new Date(t * 1000).toISOString().slice(11, 16);
 
-export async function runAnomalies(ctx: TaskRunContext, tools: HistoryToolBoxes): Promise<TaskResult> {
-  const prom = tools.prometheus;
-  ctx.progress('Matching names in the question against the cluster and Prometheus…');
-  const entities = await loadHistoryEntities(prom, tools.kubernetes, ctx.signal);
-  const scope = podScopeOf(ctx.text, entities);
-  if (!scope) {
-    return {
-      text: 'Where should I look for anomalies? Name a namespace, a Deployment/StatefulSet or a pod, e.g. "Is anything unusual in namespace shop?"',
-      data: { skill: 'anomalies', error: 'no pod, workload or namespace named' },
-    };
-  }
-  const window = windowOf(ctx.text);
-  const end = Math.floor(Date.now() / 1000);
+export interface Checked {
+  namespace: string;
+  pod: string;
+  metric: HistoryMetric;
+  status: string;
+  seasonal?: boolean;
+  points: number;
+}
+
+export interface FindAnomaliesOptions {
+  /** Seconds of history judged, ending at `end` (unix seconds). */
+  window: number;
+  end: number;
+  /** Default: CPU and memory. */
+  metrics?: HistoryMetric[];
+  signal?: AbortSignal;
+  progress?: (text: string, data?: unknown) => void;
+}
+
+/** The unusual episodes of a scope's pods, most extreme first, and what was checked (the skill and the watch loop share it). */
+export async function findAnomalies(prom: HistoryToolBoxes['prometheus'], scope: PodScope, options: FindAnomaliesOptions): Promise<{ found: FoundAnomaly[]; checked: Checked[]; promql: string[] }> {
+  const { window, end, signal } = options;
   const from = end - window;
-  const metrics = metricsOf(ctx.text).filter((m): m is HistoryMetric => m === 'cpu' || m === 'memory');
+  const metrics = options.metrics ?? [];
   const selector = podSelector(scope, workloadPodRegex, [['container', '!=', ''], ['container', '!=', 'POD']]);
   const found: FoundAnomaly[] = [];
   const promql: string[] = [];
-  const checked: Array<{ namespace: string; pod: string; metric: HistoryMetric; status: string; seasonal?: boolean; points: number }> = [];
+  const checked: Checked[] = [];
   for (const metric of metrics.length ? metrics : (['cpu', 'memory'] as const)) {
     const query = historyPromql(metric, selector);
     promql.push(query);
-    ctx.progress(`Running PromQL over the last ${windowText(window)} and the same hours 1 and 2 days earlier: ${query}`, { promql: query });
-    const [now, ...earlier] = await Promise.all([undefined, '1d', '2d'].map((offset) => queryRange(prom, historyPromql(metric, selector, offset), window, end, ctx.signal, 100)));
+    options.progress?.(`Running PromQL over the last ${windowText(window)} and the same hours 1 and 2 days earlier: ${query}`, { promql: query });
+    const [now, ...earlier] = await Promise.all([undefined, '1d', '2d'].map((offset) => queryRange(prom, historyPromql(metric, selector, offset), window, end, signal, 100)));
     const history = new Map<string, Point[]>();
     earlier.forEach((r, i) => {
       for (const s of r.series) {
@@ -75,6 +86,25 @@ export async function runAnomalies(ctx: TaskRunContext, tools: HistoryToolBoxes)
     }
   }
   found.sort((a, b) => Math.abs(b.score) - Math.abs(a.score));
+  return { found, checked, promql };
+}
+
+export async function runAnomalies(ctx: TaskRunContext, tools: HistoryToolBoxes): Promise<TaskResult> {
+  const prom = tools.prometheus;
+  ctx.progress('Matching names in the question against the cluster and Prometheus…');
+  const entities = await loadHistoryEntities(prom, tools.kubernetes, ctx.signal);
+  const scope = podScopeOf(ctx.text, entities);
+  if (!scope) {
+    return {
+      text: 'Where should I look for anomalies? Name a namespace, a Deployment/StatefulSet or a pod, e.g. "Is anything unusual in namespace shop?"',
+      data: { skill: 'anomalies', error: 'no pod, workload or namespace named' },
+    };
+  }
+  const window = windowOf(ctx.text);
+  const end = Math.floor(Date.now() / 1000);
+  const metrics = metricsOf(ctx.text).filter((m): m is HistoryMetric => m === 'cpu' || m === 'memory');
+  const { found, checked, promql } = await findAnomalies(prom, scope, { window, end, metrics, signal: ctx.signal, progress: (text, data) => ctx.progress(text, data) });
+  const { correlations, notes: changeNotes } = await correlateWithChanges(tools.kubernetes, found.slice(0, 20), end - window, ctx);
 
   const judged = checked.filter((c) => c.status === 'ok');
   const pods = new Set(judged.map((c) => `${c.namespace}/${c.pod}`)).size;
@@ -95,6 +125,10 @@ export async function runAnomalies(ctx: TaskRunContext, tools: HistoryToolBoxes)
     const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
     for (const r of [head, ...rows]) lines.push(r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd());
     lines.push('Why:', ...found.slice(0, 20).map((a) => `- ${a.reason}`));
+    const near = found.slice(0, 20).flatMap((a, i) => (correlations[i]?.length ? [`- ${a.namespace}/${a.pod} ${a.metric}: ${correlations[i]!.map((c) => c.text).join('; ')}`] : []));
+    if (near.length) lines.push('Recent changes near them (likeliest first):', ...near);
+    else if (!changeNotes.length) lines.push('No rollout, ConfigMap/Secret write or event in the hour before any of them.');
+    if (changeNotes.length) lines.push(`Recent changes only partly read: ${changeNotes.join('; ')}.`);
     if (found.length > 20) lines.push(`(${found.length - 20} more in the data part)`);
   }
   if (judged.length) {
@@ -111,6 +145,27 @@ export async function runAnomalies(ctx: TaskRunContext, tools: HistoryToolBoxes)
   lines.push(...promql.map((q) => `PromQL: ${q}`));
   return {
     text: lines.join('\n'),
-    data: { skill: 'anomalies', scope, window, method: 'robust z (median/MAD) vs same time on previous days or the preceding hours, confirmed by EWMA residuals', promql, anomalies: found, checked },
+    data: { skill: 'anomalies', scope, window, method: 'robust z (median/MAD) vs same time on previous days or the preceding hours, confirmed by EWMA residuals', promql, anomalies: found.map((a, i) => (i < 20 ? { ...a, changes: correlations[i] ?? [] } : a)), checked },
   };
+}
+
+/** Namespaces whose changes are read for one answer, at most: each costs a few tool calls per object. */
+const MAX_CHANGE_NAMESPACES = 3;
+
+/**
+ * The recent changes near each anomaly (same order as `found`): one change read per namespace
+ * involved, from an hour before the window. Read only when something is unusual.
+ */
+async function correlateWithChanges(kubernetes: HistoryToolBoxes['kubernetes'], found: FoundAnomaly[], from: number, ctx: Pick<TaskRunContext, 'signal' | 'progress'>): Promise<{ correlations: Correlation[][]; notes: string[] }> {
+  if (!found.length) return { correlations: [], notes: [] };
+  const namespaces = [...new Set(found.map((a) => a.namespace).filter(Boolean))].slice(0, MAX_CHANGE_NAMESPACES);
+  ctx.progress(`Reading recent rollouts, ConfigMap/Secret writes and events in ${namespaces.join(', ')}`);
+  const notes: string[] = [];
+  const changes: ClusterChange[] = [];
+  for (const namespace of namespaces) {
+    const c = await collectChanges(kubernetes, { namespace, since: from - 3600, signal: ctx.signal });
+    changes.push(...c.changes);
+    notes.push(...c.notes.map((n) => `${namespace}: ${n}`));
+  }
+  return { correlations: found.map((a) => correlate({ namespace: a.namespace, pod: a.pod, start: a.start }, changes)), notes: [...new Set(notes)] };
 }

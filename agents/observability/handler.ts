@@ -9,6 +9,7 @@ import { formatValue, type MetricsPlan, mentions, planMetrics, seriesLabel } fro
 import { pickSkill, targetsOrAlerts } from './skills.js';
 import { runForecast } from './forecast-run.js';
 import { runAnomalies } from './anomalies-run.js';
+import { activeWatch, renderWatchReport } from '../../shared/watch/index.js';
 
 export interface ObservabilityHandlerOptions {
   /** prom_* read tools (undefined when no prometheus MCP server is connected). */
@@ -152,6 +153,8 @@ async function targetsAndAlerts(ctx: TaskRunContext, options: ObservabilityHandl
 export function createObservabilityHandler(options: ObservabilityHandlerOptions): TaskHandler {
   return async (ctx) => {
     const skill = pickSkill(ctx.text, ctx.data);
+    // The crew's watch loop, when it runs in this process (watch.enabled).
+    if (skill === 'watch') return renderWatchReport(activeWatch());
     if (skill === 'metrics-query') return metricsQuery(ctx, options);
     if (skill === 'targets-and-alerts') return targetsAndAlerts(ctx, options);
     if (skill === 'forecast' || skill === 'anomalies') {

@@ -12,7 +12,7 @@ import { createObservabilityHandler } from './handler.js';
 import { llmFallback } from '../../shared/reasoning/llm/fallback.js';
 
 export const PROMETHEUS_TOOLS = ['prom_query', 'prom_query_range', 'prom_targets', 'prom_alerts', 'prom_rules', 'prom_series', 'prom_labels', 'prom_label_values', 'prom_metadata'] as const;
-export const KUBERNETES_TOOLS = ['k8s_list', 'k8s_get', 'k8s_top', 'k8s_namespaces', 'k8s_nodes'] as const;
+export const KUBERNETES_TOOLS = ['k8s_list', 'k8s_get', 'k8s_top', 'k8s_namespaces', 'k8s_nodes', 'k8s_events'] as const;
 
 export const OBSERVABILITY_PROMPT = [
   'You are the observability specialist of a crew of Kubernetes agents. You answer questions about metrics with PromQL against the cluster\'s Prometheus:',

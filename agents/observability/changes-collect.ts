@@ -1,0 +1,69 @@
+/**
+ * Reads a namespace's recent changes through the kubernetes MCP server's read tools, for
+ * changes.ts to rank: its ReplicaSets (rollouts of their Deployments), ConfigMap and Secret
+ * metadata (created or edited; the values are never kept) and its events. A kind the agent cannot
+ * read (RBAC, a tool it lacks) becomes a note, never a failure.
+ */
+import type { ToolBox } from '../../shared/reasoning/engine.js';
+import { tryTool } from '../../shared/reasoning/toolbox.js';
+import { type ClusterChange, type ConfigLike, configChanges, type EventLike, eventChanges, type ReplicaSetLike, rolloutChanges } from './changes.js';
+
+export interface CollectChangesOptions {
+  namespace: string;
+  /** Only changes at or after this time (unix seconds). */
+  since: number;
+  /** Objects per kind (default 100). */
+  limit?: number;
+  signal?: AbortSignal;
+}
+
+export interface CollectedChanges {
+  changes: ClusterChange[];
+  /** Kinds that could not be read, and why. */
+  notes: string[];
+}
+
+const firstLine = (t: string) => t.split('\n')[0]!.slice(0, 200);
+const GET_CONCURRENCY = 6;
+
+/** The objects of a kind in the namespace as JSON (k8s_list names them, k8s_get reads each), or a note. */
+async function objectsOf(tools: ToolBox, kind: string, options: CollectChangesOptions, notes: string[]): Promise<Array<Record<string, unknown>>> {
+  const listed = await tryTool<{ items?: Array<{ name?: unknown } | null> | null }>(tools, 'k8s_list', { kind, namespace: options.namespace, view: 'rows', limit: options.limit ?? 100 }, options.signal);
+  if (!listed.ok) {
+    notes.push(`${kind}: not read (${firstLine(listed.text)})`);
+    return [];
+  }
+  const names = (listed.structured?.items ?? []).map((r) => r?.name).filter((n): n is string => typeof n === 'string');
+  const out: Array<Record<string, unknown>> = [];
+  for (let i = 0; i < names.length; i += GET_CONCURRENCY) {
+    const got = await Promise.all(
+      names.slice(i, i + GET_CONCURRENCY).map((name) => tryTool<{ object?: Record<string, unknown> }>(tools, 'k8s_get', { kind, name, namespace: options.namespace, output: 'json', maxChars: 1000 }, options.signal)),
+    );
+    for (const g of got) if (g.ok && g.structured?.object) out.push(g.structured.object);
+  }
+  return out;
+}
+
+/** Only a ConfigMap or Secret's name and write times: its data (and annotations such as last-applied-configuration, which may repeat it) never leave this function. */
+function metadataOnly(o: Record<string, unknown>): ConfigLike {
+  const m = (o.metadata ?? {}) as NonNullable<ConfigLike['metadata']>;
+  return { metadata: { name: m.name ?? null, namespace: m.namespace ?? null, creationTimestamp: m.creationTimestamp ?? null, managedFields: (m.managedFields ?? []).map((f) => ({ time: f?.time ?? null })) } };
+}
+
+/** The namespace's changes since `since`, oldest first. */
+export async function collectChanges(tools: ToolBox | undefined, options: CollectChangesOptions): Promise<CollectedChanges> {
+  const notes: string[] = [];
+  if (!tools) return { changes: [], notes: ['no kubernetes MCP server: recent changes not read'] };
+  const replicasets = (await objectsOf(tools, 'replicasets', options, notes)) as ReplicaSetLike[];
+  const configmaps = (await objectsOf(tools, 'configmaps', options, notes)).map(metadataOnly);
+  const secrets = (await objectsOf(tools, 'secrets', options, notes)).map(metadataOnly);
+  const events = await tryTool<{ events?: EventLike[] | null }>(tools, 'k8s_events', { namespace: options.namespace, limit: 500 }, options.signal);
+  if (!events.ok) notes.push(`events: not read (${firstLine(events.text)})`);
+  const changes = [
+    ...rolloutChanges(replicasets),
+    ...configChanges('ConfigMap', configmaps),
+    ...configChanges('Secret', secrets),
+    ...eventChanges((events.ok ? events.structured?.events : undefined) ?? []).map((c) => ({ ...c, object: { ...c.object, namespace: c.object.namespace || options.namespace } })),
+  ];
+  return { changes: changes.filter((c) => c.time >= options.since).sort((a, b) => a.time - b.time), notes };
+}
