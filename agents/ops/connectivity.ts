@@ -1,6 +1,7 @@
 /**
- * Service → selector → endpoints (EndpointSlices) → pods, as plain functions over objects:
- * where traffic stops, and what would let it through. Pure.
+ * Service → selector → endpoints (EndpointSlices) → pods → readiness → port, and the DNS name a
+ * client dials, as plain functions over objects: where traffic stops, and what would let it
+ * through. Pure.
  */
 import { distance } from 'fastest-levenshtein';
 import { type EndpointSlice, list, nameOf, namespaceOf, type Pod, type Service } from './kube-objects.js';
@@ -20,6 +21,47 @@ export interface Trace {
   fix?: string;
   /** For a selector matching nothing: the label that exists on pods and is closest to it. */
   suggestion?: { key: string; wrong: string; existing: string; pods: string[] };
+  /** What a client in the cluster dials: `<svc>.<ns>.svc.cluster.local` and the Service's ports. */
+  dns: { name: string; ports: number[]; resolvesTo: string };
+  /** Each link from the DNS name to the pods, in the order traffic crosses them; `ok: false` is where it breaks. */
+  links: Link[];
+}
+
+export type LinkName = 'dns' | 'service' | 'selector' | 'pods' | 'readiness' | 'port' | 'endpointslices';
+export interface Link {
+  link: LinkName;
+  ok: boolean;
+  detail: string;
+}
+
+/** Where each StopsAt breaks the chain of links. */
+const BREAKS: Record<Exclude<StopsAt, null>, LinkName> = {
+  'external-name': 'service',
+  'no-selector': 'selector',
+  'no-matching-pods': 'selector',
+  'pods-not-ready': 'readiness',
+  'target-port': 'port',
+  'no-endpoints': 'endpointslices',
+};
+
+/** The links of a traced Service, ok up to the one its `stopsAt` names. */
+export function linksOf(t: Omit<Trace, 'links'>, headless: boolean, sliceCount: number): Link[] {
+  const broken = t.stopsAt ? BREAKS[t.stopsAt] : undefined;
+  const sel = selectorText(t.selector) || '(none)';
+  const ready = t.matchingPods.filter((p) => p.ready);
+  const all: Link[] = [
+    { link: 'dns', ok: !headless || t.endpoints.ready.length > 0, detail: `${t.dns.name}${t.dns.ports.length ? `:${t.dns.ports.join(',')}` : ''} → ${t.dns.resolvesTo}` },
+    { link: 'service', ok: true, detail: t.stopsAt === 'external-name' ? 'ExternalName: no pods behind it' : `Service ${t.namespace}/${t.service}, ports ${t.ports.map((p) => `${p.port ?? '?'}→${p.targetPort ?? '?'}`).join(', ') || 'none'}` },
+    { link: 'selector', ok: true, detail: `selector ${sel} matches ${t.matchingPods.length} pod(s)` },
+    { link: 'pods', ok: true, detail: t.matchingPods.map((p) => `${p.name} ${p.phase}`).join(', ') || 'none' },
+    { link: 'readiness', ok: true, detail: `${ready.length} of ${t.matchingPods.length} ready` },
+    { link: 'port', ok: true, detail: `target port(s) ${t.ports.map((p) => p.targetPort ?? '?').join(', ') || 'none'}` },
+    { link: 'endpointslices', ok: true, detail: `${sliceCount} EndpointSlice(s): ${t.endpoints.ready.length} ready, ${t.endpoints.notReady.length} not ready endpoint(s)` },
+  ];
+  if (!broken) return all;
+  // Links past the break were never reached: they are left out rather than called ok.
+  const at = all.findIndex((l) => l.link === broken);
+  return [...all.slice(0, at), { ...all[at]!, ok: false }];
 }
 
 export function matchesSelector(labels: Record<string, string> | null | undefined, selector: Record<string, string>): boolean {
@@ -58,7 +100,7 @@ export function suggestLabel(selector: Record<string, string>, pods: Pod[]): Tra
   return { key: best.key, wrong: best.wrong, existing: best.existing, pods: best.pods };
 }
 
-const selectorText = (s: Record<string, string>) => Object.entries(s).map(([k, v]) => `${k}=${v}`).join(',');
+const selectorText = (s: Record<string, string>): string => Object.entries(s).map(([k, v]) => `${k}=${v}`).join(',');
 
 /** Follows one Service to its pods. `pods` are the pods of its namespace; `slices` its EndpointSlices. */
 export function traceService(service: Service, pods: Pod[], slices: EndpointSlice[]): Trace {
@@ -78,8 +120,29 @@ export function traceService(service: Service, pods: Pod[], slices: EndpointSlic
       (e?.conditions?.ready === false ? notReady : ready).push(who);
     }
   }
-  const base = { service: name, namespace, selector, ports, matchingPods, endpoints: { ready, notReady } };
+  const spec = service?.spec as { clusterIP?: string | null; externalName?: string | null } | null | undefined;
+  const headless = spec?.clusterIP === 'None';
+  const dns = {
+    name: `${name}.${namespace || 'default'}.svc.cluster.local`,
+    ports: ports.map((p) => p.port).filter((p): p is number => typeof p === 'number'),
+    resolvesTo: service?.spec?.type === 'ExternalName' ? `CNAME ${spec?.externalName ?? '?'}` : headless ? `the ready pods' addresses (headless: ${ready.length} ready)` : `ClusterIP ${spec?.clusterIP ?? '(not assigned yet)'}`,
+  };
+  const base = { service: name, namespace, selector, ports, matchingPods, endpoints: { ready, notReady }, dns };
   const sel = selectorText(selector);
+  const out = traceFrom(base, service, matching, inNs, ready, slices, sel);
+  return { ...out, links: linksOf(out, headless, list(slices).length) };
+}
+
+function traceFrom(
+  base: Omit<Trace, 'links' | 'stopsAt' | 'summary'>,
+  service: Service,
+  matching: Pod[],
+  inNs: Pod[],
+  ready: string[],
+  slices: EndpointSlice[],
+  sel: string,
+): Omit<Trace, 'links'> {
+  const { service: name, namespace, selector, ports, matchingPods } = base;
 
   if (service?.spec?.type === 'ExternalName') {
     return { ...base, stopsAt: 'external-name', summary: `Service ${name} is an ExternalName alias for ${service.spec.externalName ?? '?'}: it has no pods or endpoints; traffic goes to that DNS name.` };

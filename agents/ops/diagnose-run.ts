@@ -1,6 +1,8 @@
 /**
  * diagnose-workload's I/O: find the pods a request is about (a pod, a workload or a namespace,
- * else every unhealthy pod), read what the analyzer needs, and hand it to `diagnosePod`.
+ * else every unhealthy pod), read what the analyzer needs, and hand it to `diagnosePod`. A named
+ * Deployment, StatefulSet, DaemonSet, Service, Ingress, Job, CronJob or PVC also gets its
+ * root-cause chain (why-run.ts): object → its pods → the pod's cause → the missing object.
  */
 import type { TaskResult } from '../../shared/a2a/parts.js';
 import { candidateNames } from './skills.js';
@@ -8,6 +10,9 @@ import type { Cluster} from './cluster.js';
 import { type Row, workloadOfPod } from './cluster.js';
 import { diagnosePod, type Finding, containersToReadPreviousLogs, renderFinding } from './diagnose.js';
 import type { Pod } from './kube-objects.js';
+import { label } from './analyzers/util.js';
+import { namedObjects, pickObject, whyObject } from './why-run.js';
+import { renderWhy } from './why.js';
 
 const MAX_PODS = 20;
 
@@ -91,11 +96,35 @@ async function workloadWithoutPods(cluster: Cluster, words: string[]): Promise<T
   return undefined;
 }
 
-export async function runDiagnose(cluster: Cluster, text: string, progress: (t: string) => void): Promise<TaskResult> {
+export async function runDiagnose(cluster: Cluster, text: string, progress: (t: string) => void, signal?: AbortSignal): Promise<TaskResult> {
   progress('Finding the pods the request is about');
   const [rows, namespaces] = await Promise.all([cluster.rows('pods'), cluster.namespaces()]);
   const pods: PodRow[] = rows.map((r) => ({ namespace: str(r.namespace), name: str(r.name), status: str(r.status), ready: str(r.ready), restarts: str(r.restarts) }));
   const scope = scopeFor(text, pods, namespaces);
+  // A pod named exactly keeps the pod diagnosis; any other named object gets its chain first.
+  if (!(scope.target && pods.some((p) => p.name === scope.target))) {
+    const ref = pickObject(text, await namedObjects(cluster), namespaces);
+    if (ref) {
+      const { why, notes } = await whyObject(cluster, ref, progress, signal);
+      if (why.failing) {
+        progress(`${label(ref)}: ${why.chain.at(-1)?.step ?? 'failing'}`);
+        // The pods behind a named workload keep their full diagnosis (previous logs, node sizes) under the chain.
+        const podPart = scope.target === ref.name ? await diagnosePods(cluster, scope, progress) : undefined;
+        const notesText = notes.length ? `\n\nNotes:\n${notes.map((n) => `  - ${n}`).join('\n')}` : '';
+        return {
+          text: `${renderWhy(why)}${podPart?.findings.length ? `\n\nThe pods:\n${podPart.findings.map(renderFinding).join('\n\n')}` : ''}${notesText}`,
+          data: { skill: 'diagnose-workload', scope: { target: ref.name, namespace: ref.namespace }, object: why.object, chain: why.chain, fix: why.fix, analyzers: why.analyzers, findings: podPart?.findings ?? [], notes },
+        };
+      }
+      // A healthy object with no pods of its name (an Ingress, a Service, a PVC): say so, not "not found".
+      if (!scope.target) {
+        return {
+          text: `${renderWhy(why)} (checked ${ref.kind === 'Ingress' ? 'its backends, their pods and ' : ref.kind === 'Service' ? 'its endpoints, its pods and ' : ''}the analyzers' findings in ${ref.namespace ?? 'the cluster'})${notes.length ? `\n\nNotes:\n${notes.map((n) => `  - ${n}`).join('\n')}` : ''}`,
+          data: { skill: 'diagnose-workload', scope: { target: ref.name, namespace: ref.namespace }, object: why.object, chain: [], findings: [], notes },
+        };
+      }
+    }
+  }
   const named = candidateNames(text).filter((w) => !namespaces.includes(w));
   if (!scope.target && !scope.namespace && named.length > 0) {
     const podless = await workloadWithoutPods(cluster, named);
@@ -114,8 +143,20 @@ export async function runDiagnose(cluster: Cluster, text: string, progress: (t: 
       data: { skill: 'diagnose-workload', scope: { target: scope.target, namespace: scope.namespace }, pods: scope.pods, findings: [] },
     };
   }
+  const { findings, more } = await diagnosePods(cluster, scope, progress);
+  const head = findings.length === 1 && scope.target ? `${scope.target} is failing:` : `${findings.length} unhealthy pod(s) in ${where}:`;
+  return {
+    text: `${head}\n${findings.map(renderFinding).join('\n\n')}${more}`,
+    data: { skill: 'diagnose-workload', scope: { target: scope.target, namespace: scope.namespace }, findings },
+  };
+}
+
+/** Diagnoses the unhealthy pods of a scope (at most MAX_PODS); `more` says how many were left. */
+async function diagnosePods(cluster: Cluster, scope: Scope, progress: (t: string) => void): Promise<{ findings: Finding[]; more: string }> {
+  const unhealthy = scope.pods.filter(rowLooksUnhealthy);
+  const where = scope.target ? `${scope.target}${scope.namespace ? ` in ${scope.namespace}` : ''}` : scope.namespace ? `namespace ${scope.namespace}` : 'the cluster';
   const look = unhealthy.slice(0, MAX_PODS);
-  progress(`Reading status, events and previous logs of ${look.length} unhealthy pod(s) in ${where}`);
+  if (look.length) progress(`Reading status, events and previous logs of ${look.length} unhealthy pod(s) in ${where}`);
   let nodes: Array<{ name: string; allocatable: Record<string, string> }> | undefined;
   const findings: Finding[] = [];
   for (const row of look) {
@@ -134,9 +175,5 @@ export async function runDiagnose(cluster: Cluster, text: string, progress: (t: 
     }
   }
   const more = unhealthy.length > look.length ? `\n(${unhealthy.length - look.length} more unhealthy pod(s) not examined.)` : '';
-  const head = findings.length === 1 && scope.target ? `${scope.target} is failing:` : `${findings.length} unhealthy pod(s) in ${where}:`;
-  return {
-    text: `${head}\n${findings.map(renderFinding).join('\n\n')}${more}`,
-    data: { skill: 'diagnose-workload', scope: { target: scope.target, namespace: scope.namespace }, findings },
-  };
+  return { findings, more };
 }

@@ -31,7 +31,7 @@ export function opsHandler(tools: ToolBox, config: Config, logger: Logger): Task
     try {
       result =
         skill === 'diagnose-workload'
-          ? await runDiagnose(cluster, text, progress)
+          ? await runDiagnose(cluster, text, progress, ctx.signal)
           : skill === 'service-connectivity'
             ? await runConnectivity(cluster, text, progress)
             : skill === 'analyze-cluster'

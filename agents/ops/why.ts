@@ -142,16 +142,15 @@ function walk(s: Snapshot, ref: ObjectRef, findings: AnalyzerFinding[], o: Analy
   const key = keyOf(ref);
   if (seen.has(key) || depth > 6) return undefined;
   seen.add(key);
-  const own = findings.filter((f) => keyOf(f.object) === key).sort((a, b) => rankOf(a) - rankOf(b))[0] ?? (ref.kind === 'Pod' ? podFinding(s, ref, o) : undefined);
-  // A chain that already ends on a missing object or a pod's cause is the root: no deeper walk.
-  const ownEndsOnCause = own && own.chain.length > 1 && /: missing$|^Pod /.test(own.chain.at(-1) ?? '');
-  if (!ownEndsOnCause) {
-    for (const dep of dependencies(s, ref)) {
-      const below = walk(s, dep, findings, o, seen, depth + 1);
-      if (!below) continue;
-      const head: WhyStep = own ? { step: own.chain[0] ?? label(ref), evidence: stepsOf(own)[0]?.evidence ?? [] } : { step: `${label(ref)}: depends on ${label(dep)}`, evidence: [] };
-      return { steps: [head, ...below.steps], fix: below.fix, analyzers: [...(own ? [own.analyzer] : []), ...below.analyzers] };
-    }
+  // Most severe first; among equals the longer chain (a workload's pod-level chain says more than its template's reference).
+  const own = findings.filter((f) => keyOf(f.object) === key).sort((a, b) => rankOf(a) - rankOf(b) || b.chain.length - a.chain.length)[0] ?? (ref.kind === 'Pod' ? podFinding(s, ref, o) : undefined);
+  // What it depends on explains more than its own finding does (a Service's Deployment carries the
+  // replica counts its own chain skips); its own chain is the answer when nothing below fails.
+  for (const dep of dependencies(s, ref)) {
+    const below = walk(s, dep, findings, o, seen, depth + 1);
+    if (!below) continue;
+    const head: WhyStep = own ? { step: own.chain[0] ?? label(ref), evidence: stepsOf(own)[0]?.evidence ?? [] } : { step: `${label(ref)}: routes to ${label(dep)}`, evidence: [] };
+    return { steps: [head, ...below.steps], fix: below.fix, analyzers: [...(own ? [own.analyzer] : []), ...below.analyzers] };
   }
   return own ? { steps: stepsOf(own), fix: own.fix, analyzers: [own.analyzer] } : undefined;
 }

@@ -155,6 +155,25 @@ describe('ops agent over A2A on the demo cluster', () => {
     expect((r.data.endpoints as { ready: string[] }).ready).toHaveLength(2);
   });
 
+  it('a working service: every link from its DNS name to the pods is ok', async () => {
+    const r = await ask('Can traffic reach the cart service?');
+    expect(r.data).toMatchObject({ breaksAt: null, dns: { name: 'cart.shop.svc.cluster.local' } });
+    expect((r.data.links as Array<{ link: string; ok: boolean }>).map((l) => l.link)).toEqual(['dns', 'service', 'selector', 'pods', 'readiness', 'port', 'endpointslices']);
+    expect(r.text).toMatch(/cart\.shop\.svc\.cluster\.local:\d+ → ClusterIP /);
+  });
+
+  it('"Why is the catalog service failing?" walks Service → Deployment → pod → the missing ConfigMap', async () => {
+    const r = await ask('Why is the catalog service failing?', { skill: 'diagnose-workload' });
+    expect(r.data).toMatchObject({ skill: 'diagnose-workload', object: { kind: 'Service', name: 'catalog', namespace: 'shop' } });
+    const steps = (r.data.chain as Array<{ step: string; evidence: string[] }>).map((x) => x.step);
+    expect(steps[0]).toBe('Service shop/catalog: no ready endpoints');
+    expect(steps[1]).toMatch(/^Deployment shop\/catalog: 0\/\d+ available/);
+    expect(steps[2]).toMatch(/^Pod catalog-\S+: MissingConfig/);
+    expect(steps.at(-1)).toBe('ConfigMap shop/catalog-settings: missing');
+    expect(r.text).toMatch(/^Why Service shop\/catalog is failing:/);
+    expect(r.text).toMatch(/Fix: .*catalog-settings/);
+  });
+
   it('a { skill } data part picks the skill over the text', async () => {
     const r = await ask('payments-gateway', { skill: 'service-connectivity' });
     expect(r.data).toMatchObject({ skill: 'service-connectivity', chosenBy: 'caller', stopsAt: 'no-matching-pods' });

@@ -65,3 +65,32 @@ describe('traceService (pure)', () => {
     expect(matchesSelector({ app: 'a' }, {})).toBe(false);
   });
 });
+
+describe('traceService links: DNS name → Service → selector → pods → readiness → port → EndpointSlices (pure)', () => {
+  const withIp = (s: Service, clusterIP: string): Service => ({ ...s, spec: { ...s.spec, clusterIP } as Service['spec'] });
+  const linkNames = (t: ReturnType<typeof traceService>) => t.links.map((l) => `${l.link}:${l.ok ? 'ok' : 'BAD'}`);
+
+  it('a working Service: every link ok, the DNS name with its port and ClusterIP', () => {
+    const t = traceService(withIp(svc({ app: 'payments-gateway' }, 8443), '10.96.0.20'), gatewayPods, [slice([['payments-gateway-a', true]])]);
+    expect(t.dns).toEqual({ name: 'payments-gateway.payments.svc.cluster.local', ports: [443], resolvesTo: 'ClusterIP 10.96.0.20' });
+    expect(linkNames(t)).toEqual(['dns:ok', 'service:ok', 'selector:ok', 'pods:ok', 'readiness:ok', 'port:ok', 'endpointslices:ok']);
+    expect(t.links[0]!.detail).toBe('payments-gateway.payments.svc.cluster.local:443 → ClusterIP 10.96.0.20');
+  });
+
+  it('says which link breaks, and leaves out the links traffic never reaches', () => {
+    expect(linkNames(traceService(svc({ app: 'payment-gateway' }), gatewayPods, []))).toEqual(['dns:ok', 'service:ok', 'selector:BAD']);
+    const notReady = traceService(svc({ app: 'payments-gateway' }), [pod('payments-gateway-a', { app: 'payments-gateway' }, false)], [slice([['payments-gateway-a', false]])]);
+    expect(linkNames(notReady).at(-1)).toBe('readiness:BAD');
+    expect(notReady.links.at(-1)!.detail).toBe('0 of 1 ready');
+    expect(linkNames(traceService(svc({ app: 'payments-gateway' }, 9999), gatewayPods, [slice([['payments-gateway-a', true]])])).at(-1)).toBe('port:BAD');
+    expect(linkNames(traceService(svc({ app: 'payments-gateway' }, 8443), gatewayPods, [slice([])])).at(-1)).toBe('endpointslices:BAD');
+    expect(linkNames(traceService(svc(null, 1, 'ExternalName'), [], []))).toEqual(['dns:ok', 'service:BAD']);
+  });
+
+  it('a headless Service resolves to its ready pods: with none, the DNS name itself has no answer', () => {
+    const t = traceService(withIp(svc({ app: 'payments-gateway' }), 'None'), [pod('payments-gateway-a', { app: 'payments-gateway' }, false)], []);
+    expect(t.dns.resolvesTo).toContain('headless');
+    expect(t.links[0]).toMatchObject({ link: 'dns', ok: false });
+    expect(traceService({} as Service, [], []).dns.name).toBe('<unnamed>.default.svc.cluster.local');
+  });
+});

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { containersToReadPreviousLogs, cpuMillis, diagnosePod, explainingLine, isUnhealthy, memoryBytes, readableLogLine, renderFinding } from '../../agents/ops/diagnose.js';
 import type { Pod } from '../../agents/ops/kube-objects.js';
+import type { Snapshot } from '../../agents/ops/analyzers/types.js';
+import { findNamed, renderWhy, whyChain } from '../../agents/ops/why.js';
+import { kindsNamed, pickObject } from '../../agents/ops/why-run.js';
 
 const meta = (name: string, namespace = 'ns') => ({ name, namespace, labels: { app: name } });
 const running = (name: string): Pod => ({
@@ -178,5 +181,105 @@ describe('log lines, quantities', () => {
     expect(memoryBytes('8Gi')).toBe(8 * 1024 ** 3);
     expect(memoryBytes('512M')).toBe(512e6);
     expect(memoryBytes('')).toBeUndefined();
+  });
+});
+
+describe('whyChain: a named object walked to its root cause (pure)', () => {
+  const ns = 'shop';
+  const own = (kind: string, name: string) => [{ kind, name }];
+  /** Ingress web → Service web → Deployment web (0/2) → pod CreateContainerConfigError → ConfigMap web-config missing. */
+  const snapshot = (): Snapshot => ({
+    namespace: ns,
+    ingresses: [{ metadata: { name: 'web', namespace: ns }, spec: { ingressClassName: 'nginx', rules: [{ host: 'shop.example', http: { paths: [{ path: '/', backend: { service: { name: 'web', port: { number: 80 } } } }] } }] } }],
+    ingressclasses: [{ metadata: { name: 'nginx' } }],
+    services: [{ metadata: { name: 'web', namespace: ns }, spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 80 }] } }],
+    endpointslices: [{ metadata: { name: 'web-abc', namespace: ns, labels: { 'kubernetes.io/service-name': 'web' } }, endpoints: null }],
+    deployments: [{ kind: 'Deployment', metadata: { name: 'web', namespace: ns }, spec: { replicas: 2, selector: { matchLabels: { app: 'web' } } }, status: { availableReplicas: 0, conditions: [{ type: 'Available', status: 'False', reason: 'MinimumReplicasUnavailable' }] } }],
+    replicasets: [{ metadata: { name: 'web-7d4b9c', namespace: ns, ownerReferences: own('Deployment', 'web') } }],
+    pods: ['web-7d4b9c-xk2pq', 'web-7d4b9c-zz9wq'].map((name) => ({
+      metadata: { name, namespace: ns, labels: { app: 'web' }, ownerReferences: own('ReplicaSet', 'web-7d4b9c') },
+      spec: { nodeName: 'n1', containers: [{ name: 'web', image: 'nginx', ports: [{ containerPort: 80 }] }] },
+      status: { phase: 'Pending', containerStatuses: [{ name: 'web', ready: false, state: { waiting: { reason: 'CreateContainerConfigError', message: 'configmap "web-config" not found' } } }] },
+    })),
+    configmaps: [],
+    secrets: [{ metadata: { name: 'web-tls', namespace: ns }, keys: ['tls.crt'] }],
+    events: [],
+  });
+
+  it('Ingress → Service without endpoints → Deployment 0/2 → pod CreateContainerConfigError → ConfigMap missing, the fix at the end', () => {
+    const r = whyChain(snapshot(), { kind: 'Ingress', name: 'web', namespace: ns });
+    expect(r.failing).toBe(true);
+    expect(r.chain.map((s) => s.step)).toEqual([
+      'Ingress shop/web: routes to Service shop/web',
+      'Service shop/web: no ready endpoints',
+      'Deployment shop/web: 0/2 available',
+      expect.stringMatching(/^Pod web-7d4b9c-\w+: MissingConfig \(container web\)/),
+      'ConfigMap shop/web-config: missing',
+    ]);
+    expect(r.analyzers).toEqual(['service-no-endpoints', 'workload-unavailable']);
+    expect(r.chain[2]!.evidence).toContain('availableReplicas 0 of 2 desired');
+    expect(r.chain[3]!.evidence.join('\n')).toContain('configmap "web-config" not found');
+    expect(r.fix?.text).toContain('web-config');
+    const text = renderWhy(r);
+    expect(text.split('\n')[0]).toBe('Why Ingress shop/web is failing:');
+    expect(text).toMatch(/→ ConfigMap shop\/web-config: missing\n {2}Fix: .*web-config/);
+    expect(text).not.toContain('tls.crt');
+  });
+
+  it('starting lower down gives the tail of the same chain; a healthy object is not failing', () => {
+    expect(whyChain(snapshot(), { kind: 'Service', name: 'web', namespace: ns }).chain.map((s) => s.step.split(':')[0])).toEqual(['Service shop/web', 'Deployment shop/web', expect.stringMatching(/^Pod web-/), 'ConfigMap shop/web-config']);
+    expect(whyChain(snapshot(), { kind: 'Deployment', name: 'web', namespace: ns }).chain).toHaveLength(3);
+    const healthy = snapshot();
+    healthy.configmaps = [{ metadata: { name: 'web-config', namespace: ns }, keys: ['a'] }];
+    healthy.deployments![0]!.status = { availableReplicas: 2, readyReplicas: 2 };
+    healthy.pods = healthy.pods!.map((p) => ({ ...p, status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }], containerStatuses: [{ name: 'web', ready: true, state: { running: {} } }] } }));
+    healthy.endpointslices![0]!.endpoints = [{ addresses: ['10.0.0.1'], conditions: { ready: true } }];
+    const r = whyChain(healthy, { kind: 'Ingress', name: 'web', namespace: ns });
+    expect(r).toMatchObject({ failing: false, chain: [] });
+    expect(renderWhy(r)).toBe('Ingress shop/web: nothing on its chain is failing.');
+  });
+
+  it('an Ingress whose backend is missing ends on the missing Service; a CronJob walks to its newest Job and its pod', () => {
+    const s = snapshot();
+    s.services = [];
+    expect(whyChain(s, { kind: 'Ingress', name: 'web', namespace: ns }).chain.at(-1)?.step).toBe('Service shop/web: missing');
+    const job = (name: string, created: string, failed: boolean) => ({ metadata: { name, namespace: ns, creationTimestamp: created, ownerReferences: own('CronJob', 'report') }, status: failed ? { failed: 3, conditions: [{ type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded' }] } : { succeeded: 1 } });
+    const cron: Snapshot = {
+      namespace: ns,
+      cronjobs: [{ metadata: { name: 'report', namespace: ns, creationTimestamp: '2026-01-01T00:00:00Z' }, spec: { schedule: '*/5 * * * *' }, status: { lastScheduleTime: '2026-11-22T18:00:00Z' } }],
+      jobs: [job('report-1', '2026-11-22T17:00:00Z', false), job('report-2', '2026-11-22T18:00:00Z', true)],
+      pods: [{ metadata: { name: 'report-2-abcde', namespace: ns, ownerReferences: own('Job', 'report-2') }, spec: { containers: [{ name: 'r' }] }, status: { phase: 'Pending', containerStatuses: [{ name: 'r', state: { waiting: { reason: 'CreateContainerConfigError', message: 'secret "report-creds" not found' } } }] } }],
+      events: [],
+    };
+    const r = whyChain(cron, { kind: 'CronJob', name: 'report', namespace: ns }, { now: Date.parse('2026-11-22T18:01:00Z') });
+    expect(r.chain.map((x) => x.step)).toEqual(['CronJob shop/report: routes to Job shop/report-2', expect.stringMatching(/^Job shop\/report-2: Failed/), expect.stringMatching(/^Pod report-2-abcde: MissingConfig/), 'Secret shop/report-creds: missing']);
+  });
+
+  it('odd snapshots (nulls, missing fields, cycles of references) do not throw', () => {
+    const odd = { ingresses: [null, { metadata: { name: 'x', namespace: ns }, spec: { rules: [null, { http: { paths: null } }], defaultBackend: { service: { name: 'x' } } } }], services: [{ metadata: { name: 'x', namespace: ns }, spec: null }], pods: null } as unknown as Snapshot;
+    // No class and no IngressClass list: the Ingress's own finding is the whole chain.
+    expect(whyChain(odd, { kind: 'Ingress', name: 'x', namespace: ns }).chain.map((s) => s.step)).toEqual(['Ingress shop/x: not served', 'IngressClass: none named and no default']);
+    expect(whyChain({} as Snapshot, { kind: 'PersistentVolumeClaim', name: 'nope', namespace: ns }).failing).toBe(false);
+    expect(findNamed(snapshot(), 'web').map((r) => r.kind).sort()).toEqual(['Deployment', 'Ingress', 'Service']);
+  });
+});
+
+describe('which object a "why" request names', () => {
+  const objects = [
+    { kind: 'Service', name: 'web', namespace: 'shop' },
+    { kind: 'Deployment', name: 'web', namespace: 'shop' },
+    { kind: 'Deployment', name: 'web', namespace: 'blog' },
+    { kind: 'CronJob', name: 'report', namespace: 'shop' },
+    { kind: 'Job', name: 'report', namespace: 'shop' },
+  ];
+  it('a kind named in words wins, then the namespace named, then Ingress/Service before workloads', () => {
+    expect(pickObject('why is web failing?', objects, ['shop', 'blog'])).toEqual(objects[0]);
+    expect(pickObject('why is the web deployment failing?', objects, ['shop', 'blog'])).toEqual(objects[1]);
+    expect(pickObject('why is deployment web failing in blog', objects, ['shop', 'blog'])).toEqual(objects[2]);
+    expect(pickObject('why does the report cron job fail', objects, ['shop'])).toEqual(objects[3]);
+    expect(pickObject('why did job report fail', objects, ['shop'])).toEqual(objects[4]);
+    expect(pickObject('why is unicorn failing', objects, ['shop'])).toBeUndefined();
+    expect(kindsNamed('the report cronjob')).toEqual(['CronJob']);
+    expect(kindsNamed('my pvc data')).toEqual(['PersistentVolumeClaim']);
   });
 });

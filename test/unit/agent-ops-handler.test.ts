@@ -31,7 +31,8 @@ describe('ops I/O around the analyzers, with a scripted toolbox', () => {
       }),
     });
     const r = await runDiagnose(new Cluster(box), 'Why is checkout failing?', () => {});
-    expect(r.data).toMatchObject({ findings: [{ cause: 'NoPods', workload: 'Deployment/checkout in shop' }] });
+    // The named Deployment's chain: no pods, and the condition that says why.
+    expect(r.data).toMatchObject({ object: { kind: 'Deployment', name: 'checkout', namespace: 'shop' }, chain: [{ step: 'Deployment shop/checkout: 0/2 available' }, { step: expect.stringContaining('FailedCreate') }], analyzers: ['workload-unavailable'] });
     expect(r.text).toContain('exceeded quota');
   });
 

@@ -11,6 +11,7 @@ import { tryTool } from '../../../shared/reasoning/toolbox.js';
 import { containersToReadPreviousLogs } from '../diagnose.js';
 import type { Pod } from '../kube-objects.js';
 import type { KeyedObject, Snapshot } from './types.js';
+import { mapLimit } from '../../../shared/map-limit.js';
 
 type Field = Exclude<keyof Snapshot, 'namespace' | 'events' | 'unreadable' | 'previousLogs'>;
 
@@ -75,20 +76,6 @@ const GET_CONCURRENCY = 8;
 /** Crash-looping pods whose previous log is read (the log line that explains the crash). */
 const MAX_LOG_PODS = 10;
 
-/** Runs fn over items, at most `n` at a time, keeping order. */
-async function pool<T, R>(items: T[], n: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
-  return out;
-}
-
 /** A ConfigMap or Secret as name and key names only. */
 export function keysOnly(o: Record<string, unknown>): KeyedObject {
   const meta = (o.metadata ?? {}) as { name?: string; namespace?: string; ownerReferences?: unknown };
@@ -125,7 +112,7 @@ export async function collectSnapshot(tools: ToolBox, options: CollectOptions = 
     if (listed.structured?.continue) notes.push(`${spec.kind}: only the first ${rows.length} read${listed.structured.remaining ? ` (${listed.structured.remaining} more)` : ''}; ${namespace ? 'findings that need the rest may be missing' : 'narrow to a namespace to see all'}`);
     if (rows.length) options.progress?.(`Reading ${rows.length} ${spec.kind}`);
     let refused = 0;
-    const objects = await pool(rows, GET_CONCURRENCY, async (r) => {
+    const objects = await mapLimit(rows, GET_CONCURRENCY, async (r) => {
       const ns = spec.clusterScoped ? undefined : typeof r.namespace === 'string' && r.namespace ? r.namespace : namespace;
       const got = await tryTool<{ object?: Record<string, unknown> }>(tools, 'k8s_get', { kind: spec.kind, name: String(r.name), output: 'json', maxChars: 1000, ...(ns ? { namespace: ns } : {}) }, signal);
       // An object deleted between list and get is simply gone; a refusal is counted for the note.
