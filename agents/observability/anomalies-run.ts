@@ -7,8 +7,7 @@
 import type { TaskRunContext } from '../../shared/a2a/executor.js';
 import type { TaskResult } from '../../shared/a2a/parts.js';
 import { type Anomaly, detectAnomalies, MIN_POINTS, type Point } from './anomaly.js';
-import type { HistoryToolBoxes } from './forecast-run.js';
-import { loadHistoryEntities, type PodScope, podScopeOf, podScopeTitle, podSelector, queryRange, windowOf, windowText } from './history.js';
+import { historyRequest, type HistoryToolBoxes, type PodScope, podScopeTitle, podSelector, queryRange, windowText } from './history.js';
 import { type ClusterChange, type Correlation, correlate } from './changes.js';
 import { collectChanges } from './changes-collect.js';
 import { formatValue, type Metric, metricsOf, RATE_WINDOW, workloadPodRegex } from './promql.js';
@@ -91,17 +90,9 @@ export async function findAnomalies(prom: HistoryToolBoxes['prometheus'], scope:
 
 export async function runAnomalies(ctx: TaskRunContext, tools: HistoryToolBoxes): Promise<TaskResult> {
   const prom = tools.prometheus;
-  ctx.progress('Matching names in the question against the cluster and Prometheus…');
-  const entities = await loadHistoryEntities(prom, tools.kubernetes, ctx.signal);
-  const scope = podScopeOf(ctx.text, entities);
-  if (!scope) {
-    return {
-      text: 'Where should I look for anomalies? Name a namespace, a Deployment/StatefulSet or a pod, e.g. "Is anything unusual in namespace shop?"',
-      data: { skill: 'anomalies', error: 'no pod, workload or namespace named' },
-    };
-  }
-  const window = windowOf(ctx.text);
-  const end = Math.floor(Date.now() / 1000);
+  const asked = await historyRequest(ctx, tools, 'anomalies', 'Where should I look for anomalies? Name a namespace, a Deployment/StatefulSet or a pod, e.g. "Is anything unusual in namespace shop?"');
+  if ('answer' in asked) return asked.answer;
+  const { scope, window, end } = asked;
   const metrics = metricsOf(ctx.text).filter((m): m is HistoryMetric => m === 'cpu' || m === 'memory');
   const { found, checked, promql } = await findAnomalies(prom, scope, { window, end, metrics, signal: ctx.signal, progress: (text, data) => ctx.progress(text, data) });
   const { correlations, notes: changeNotes } = await correlateWithChanges(tools.kubernetes, found.slice(0, 20), end - window, ctx);

@@ -10,13 +10,8 @@ import type { TaskResult } from '../../shared/a2a/parts.js';
 import type { ToolBox } from '../../shared/reasoning/engine.js';
 import { requireStructured, structuredOf } from '../../shared/reasoning/embedded/tool-results.js';
 import { timeToThreshold, type ThresholdForecast } from './forecast.js';
-import { loadHistoryEntities, podScopeOf, podScopeTitle, podSelector, queryRange, windowOf, windowText } from './history.js';
+import { historyRequest, type HistoryToolBoxes, podScopeTitle, podSelector, queryRange, windowText } from './history.js';
 import { formatValue, workloadPodRegex } from './promql.js';
-
-export interface HistoryToolBoxes {
-  prometheus: ToolBox;
-  kubernetes: ToolBox | undefined;
-}
 
 const UNITS: Record<string, number> = { '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50 };
 
@@ -65,17 +60,9 @@ const ORDER: Record<ContainerForecast['status'], number> = { 'already-reached': 
 
 export async function runForecast(ctx: TaskRunContext, tools: HistoryToolBoxes): Promise<TaskResult> {
   const prom = tools.prometheus;
-  ctx.progress('Matching names in the question against the cluster and Prometheus…');
-  const entities = await loadHistoryEntities(prom, tools.kubernetes, ctx.signal);
-  const scope = podScopeOf(ctx.text, entities);
-  if (!scope) {
-    return {
-      text: 'Which pod should I forecast? Name a pod, a Deployment/StatefulSet or a namespace that Prometheus has memory series for, e.g. "When will pod cart-7d9f8b6c5-x2x4k run out of memory?"',
-      data: { skill: 'forecast', error: 'no pod, workload or namespace named' },
-    };
-  }
-  const window = windowOf(ctx.text);
-  const end = Math.floor(Date.now() / 1000);
+  const asked = await historyRequest(ctx, tools, 'forecast', 'Which pod should I forecast? Name a pod, a Deployment/StatefulSet or a namespace that Prometheus has memory series for, e.g. "When will pod cart-7d9f8b6c5-x2x4k run out of memory?"');
+  if ('answer' in asked) return asked.answer;
+  const { scope, window, end } = asked;
   const usagePromql = `max by (namespace, pod, container) (container_memory_working_set_bytes${podSelector(scope, workloadPodRegex, [['container', '!=', ''], ['container', '!=', 'POD']])})`;
   const limitPromql = `max by (namespace, pod, container) (kube_pod_container_resource_limits${podSelector(scope, workloadPodRegex, [['resource', '=', 'memory']])})`;
   ctx.progress(`Running PromQL over the last ${windowText(window)}: ${usagePromql}`, { promql: usagePromql });

@@ -4,6 +4,8 @@
  * for, so names resolve even for pods that are gone or when no kubernetes server is
  * connected), and range queries through prom_query_range.
  */
+import type { TaskRunContext } from '../../shared/a2a/executor.js';
+import type { TaskResult } from '../../shared/a2a/parts.js';
 import type { ToolBox } from '../../shared/reasoning/engine.js';
 import { requireStructured } from '../../shared/reasoning/embedded/tool-results.js';
 import { loadEntities } from './entities.js';
@@ -76,6 +78,24 @@ export async function loadHistoryEntities(prom: ToolBox, kubernetes: ToolBox | u
 }
 
 export type PodScope = Extract<Scope, { kind: 'pod' | 'workload' | 'namespace' | 'pods' }>;
+
+/** What a history skill reads: Prometheus, and the cluster for names and limits when it has it. */
+export interface HistoryToolBoxes {
+  prometheus: ToolBox;
+  kubernetes: ToolBox | undefined;
+}
+
+/**
+ * The pods a history question (forecast, anomalies) is about and the window it looks at — or,
+ * when it names no pod, workload or namespace, the question back (`ask`) as the answer.
+ */
+export async function historyRequest(ctx: TaskRunContext, tools: HistoryToolBoxes, skill: string, ask: string): Promise<{ scope: PodScope; window: number; end: number } | { answer: TaskResult }> {
+  ctx.progress('Matching names in the question against the cluster and Prometheus…');
+  const entities = await loadHistoryEntities(tools.prometheus, tools.kubernetes, ctx.signal);
+  const scope = podScopeOf(ctx.text, entities);
+  if (!scope) return { answer: { text: ask, data: { skill, error: 'no pod, workload or namespace named' } } };
+  return { scope, window: windowOf(ctx.text), end: Math.floor(Date.now() / 1000) };
+}
 
 /** The pods a history question is about, or undefined when it names no pod, workload or namespace. */
 export function podScopeOf(text: string, entities: Entities): PodScope | undefined {

@@ -53,7 +53,7 @@ interface Query {
 describe('observability agent over A2A on the demo cluster', () => {
   it('serves its card with the skills of cards/observability.json', async () => {
     const card = await client.getAgentCard();
-    expect(card.skills.map((s) => s.id)).toEqual(['metrics-query', 'targets-and-alerts', 'forecast', 'anomalies']);
+    expect(card.skills.map((s) => s.id)).toEqual(['metrics-query', 'targets-and-alerts', 'forecast', 'anomalies', 'watch']);
   });
 
   it('CPU of namespace shop: a number in cores and the PromQL it ran', async () => {
