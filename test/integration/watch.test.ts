@@ -179,8 +179,8 @@ describe('the anomalies skill names the rollout an episode followed', () => {
     const config = loadConfig({ env: { K8S_EXPERTS_DATA_DIR: mkdtempSync(join(tmpdir(), 'k8sx-watch-obs-')) }, cwd: '/' });
     const served = await serveForTest(createObservabilityAgent({ config, logger: silentLogger(), mcp: { prometheus: histProm, kubernetes: kube } }), config, silentLogger());
     try {
-      // The detector judges points up to now: wait (bounded) until a few 30 s steps of the jump are in the past.
-      while (Date.now() / 1000 < time + 150) await new Promise((r) => setTimeout(r, 1000));
+      // The detector judges points up to now: wait (bounded) until at least three 30 s steps of the jump are in the past.
+      while (Date.now() / 1000 < time + 100) await new Promise((r) => setTimeout(r, 1000));
       const { text, data } = await askCompleted(served.client, `Is anything unusual in the memory of namespace ${CHANGES_NS} over the last 30 minutes?`);
       const found = data.anomalies as Array<FoundAnomaly & { changes: Correlation[] }>;
       expect(found.map((a) => [a.pod, a.metric])).toEqual([[pod, 'memory']]);
