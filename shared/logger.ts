@@ -4,6 +4,7 @@ import { MASK, maskCredentialPatterns } from './redact.js';
 import pino, { type Logger } from 'pino';
 import type { Config } from './config.js';
 import { scrubSecretLiterals } from './secret-literals.js';
+import { isRecord } from './records.js';
 
 export type { Logger } from 'pino';
 
@@ -59,8 +60,6 @@ export function loggerFromConfig(config: Config, options: Omit<LoggerOptions, 'l
 }
 
 const MAX_LOGGED_STRING = 200;
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The value of kubectl's `--from-literal k=v` given as two arguments, masked ("k=***"). */
 const maskLiteralArgument = (arg: unknown) => (typeof arg === 'string' && arg.includes('=') ? `${arg.slice(0, arg.indexOf('='))}=${MASK}` : arg);

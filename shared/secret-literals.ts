@@ -12,6 +12,7 @@
  */
 import { parseAllDocuments } from 'yaml';
 import { MASK, MIN_REDACTABLE_LENGTH } from './redact.js';
+import { isRecord } from './records.js';
 
 /** One value a request gives, and the key it is for ("value", "password", the KEY of KEY=value). */
 export interface SecretLiteral {
@@ -41,8 +42,6 @@ const PHRASE = /\b(value|password|token|key)(?:[ \t]*[:=][ \t]*|[ \t]+(?:(?:of|i
 const FROM_LITERAL = /--from-literal(?:=|[ \t]+)["']?([^=\s"']+)=("[^"\n]*"|'[^'\n]*'|[^\s"']+)/g;
 
 const SECRET_KIND = /["']?\bkind["']?[ \t]*:[ \t]*["']?Secret\b/;
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const unquote = (s: string) => s.replace(/^(["'`])([\s\S]*)\1$/, '$2');
 

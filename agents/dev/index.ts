@@ -10,13 +10,12 @@ import type { TaskHandler } from '../../shared/a2a/executor.js';
 import { scrubValues, secretValuesIn } from '../../shared/secret-literals.js';
 import { generateManifestSkill } from './generate-skill.js';
 import { kubectlCommandSkill } from './kubectl-skill.js';
+import { isRecord } from '../../shared/records.js';
 
 export { scrubValues } from '../../shared/secret-literals.js';
 
 export const DEV_SKILLS = ['generate-manifest', 'kubectl-command'] as const;
 export type DevSkill = (typeof DEV_SKILLS)[number];
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The skill a request is for: the caller's `{ skill }` data part wins, else the wording decides. */
 export function chooseDevSkill(text: string, data: unknown[]): { skill: DevSkill } | { unknown: string } {

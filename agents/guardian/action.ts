@@ -6,6 +6,7 @@
 import { parseAllDocuments } from 'yaml';
 import { z } from 'zod';
 import { canonicalKind, type ManifestLike, type ProposedAction } from '../../shared/policy/judge.js';
+import { isRecord } from '../../shared/records.js';
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,252}$/;
 
@@ -21,8 +22,6 @@ const actionSchema = z.object({
 });
 
 export type ActionParse = { action: ProposedAction; source: 'data' | 'text' } | { error: string };
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The objects of a manifest given as YAML/JSON text, one object, or a list; `kind: List` flattened. */
 export function manifestObjects(manifest: unknown): ManifestLike[] | { error: string } {

@@ -12,6 +12,7 @@ import { actionFromData, actionFromText } from './action.js';
 import { gatherFacts } from './facts.js';
 import { type ClusterFacts, isReadVerb, judge, type Policy, type ProposedAction, targetsOf } from '../../shared/policy/judge.js';
 import { openPolicySource, type PolicySource, type PolicyStatus, staticPolicySource } from '../../shared/policy/source.js';
+import { isRecord } from '../../shared/records.js';
 
 export const GUARDIAN_SKILLS = ['verdict'] as const;
 
@@ -19,8 +20,6 @@ const HOW = 'Send the action as a data part { "action": { "verb": "delete", "kin
 
 /** The id of the proposal a verdict is for (the execution layer's), passed back unchanged. */
 const proposalIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, 'expected a short id: letters, digits, ".", "_", ":", "-", at most 128 characters');
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The proposalId of the first data part that has one; an error when it is not a short id. */
 export function proposalIdFromData(data: readonly unknown[]): { proposalId?: string } | { error: string } {

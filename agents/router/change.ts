@@ -11,6 +11,7 @@ import { type ProposalStep, renderProposal } from '../../shared/execution/propos
 import { EXECUTION_MODES, type ExecutionMode } from '../../shared/config.js';
 import { MASK } from '../../shared/redact.js';
 import { toYaml } from '../../shared/yaml.js';
+import { isRecord } from '../../shared/records.js';
 
 export interface DraftedChange {
   verb: string;
@@ -20,8 +21,6 @@ export interface DraftedChange {
   /** The Secret keys whose values the request must supply. */
   secretKeys: string[];
 }
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 interface ManifestObject {
   apiVersion: string;

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import type { Proposal, ProposalVerdict } from './proposal.js';
+import { isRecord } from '../records.js';
 
 export const APPROVAL_DECISIONS = ['approve', 'reject'] as const;
 export type ApprovalDecision = (typeof APPROVAL_DECISIONS)[number];
@@ -36,8 +37,6 @@ export interface ApprovalRequest {
   /** The data parts to send back, ready made. */
   reply: { approve: { approval: ApprovalReply }; reject: { approval: ApprovalReply } };
 }
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * What a client relies on in an approval request that came over the wire: the ids it answers

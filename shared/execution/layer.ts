@@ -19,6 +19,7 @@ import { MASK } from '../redact.js';
 import type { ApprovalReply } from './approval.js';
 import { combineAssessments, type Proposal, type ProposalState, type ProposalStep, type ProposalVerdict } from './proposal.js';
 import type { Decision, ProposalStore, StoredProposal } from './store.js';
+import { isRecord } from '../records.js';
 
 /** Asks the guardian for a verdict on an action (its `{ action }` data shape), naming the proposal. */
 export type AskGuardian = (action: Record<string, unknown>, proposalId: string, signal?: AbortSignal) => Promise<ProposalVerdict>;
@@ -70,8 +71,6 @@ export interface ChangeOutcome {
   /** One sentence for the person: what happened and why. */
   message: string;
 }
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The objects of a YAML/JSON manifest text (a step's `manifest` argument). */
 function manifestDocuments(manifest: string): Array<Record<string, unknown>> {

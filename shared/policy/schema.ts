@@ -7,6 +7,7 @@
 import { LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import { z } from 'zod';
 import { WRITE_VERBS } from './vocabulary.js';
+import { isRecord } from '../records.js';
 
 export const POLICY_API_VERSION = 'k8s-experts.io/v1';
 export const POLICY_KIND = 'GuardianPolicy';
@@ -199,8 +200,6 @@ export function policyDocument(policy: Policy): { apiVersion: string; kind: stri
 }
 
 export type PolicyParse = { ok: true; policy: Policy } | { ok: false; errors: string[] };
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** `windows.0.from` → `windows[0].from`. */
 const fieldPath = (path: readonly PropertyKey[]) => path.reduce<string>((s, p) => (typeof p === 'number' ? `${s}[${p}]` : s ? `${s}.${String(p)}` : String(p)), '');
