@@ -3,10 +3,10 @@
  * namespace?, manifest?, replicas? } }` or plain text ("May I delete namespace payments?",
  * "Is it safe to scale cart to 0?"). Odd input gives an error message, never an exception.
  */
-import { parseAllDocuments } from 'yaml';
 import { z } from 'zod';
 import { canonicalKind, type ManifestLike, type ProposedAction } from '../../shared/policy/judge.js';
 import { isRecord } from '../../shared/records.js';
+import { parseYamlDocuments } from '../../shared/yaml.js';
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,252}$/;
 
@@ -28,11 +28,9 @@ export function manifestObjects(manifest: unknown): ManifestLike[] | { error: st
   let values: unknown[];
   if (typeof manifest === 'string') {
     try {
-      const docs = parseAllDocuments(manifest);
-      const list = Array.isArray(docs) ? docs : [docs];
-      const bad = list.find((d) => d.errors.length > 0);
-      if (bad) return { error: `the manifest is not valid YAML: ${bad.errors[0]!.message.split('\n')[0]}` };
-      values = list.map((d) => d.toJS() as unknown);
+      const parsed = parseYamlDocuments(manifest);
+      if (parsed.errors[0]) return { error: `the manifest is not valid YAML: ${parsed.errors[0].message}` };
+      values = parsed.values;
     } catch (e) {
       return { error: `the manifest cannot be read: ${e instanceof Error ? e.message : String(e)}` };
     }

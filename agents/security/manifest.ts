@@ -3,7 +3,7 @@
  * the text from the first `apiVersion:`/`kind:` line) or in a data part, run through the same
  * pod, image, secret and RBAC checks. Nothing here touches the cluster.
  */
-import { parseAllDocuments } from 'yaml';
+import { parseYamlDocuments } from '../../shared/yaml.js';
 import { type Finding, rec, str } from './checks/index.js';
 import { scanObjects, type ScanOptions } from './scan.js';
 
@@ -27,19 +27,14 @@ export interface ParsedManifests {
 export function parseManifests(yaml: string): ParsedManifests {
   const objects: Record<string, unknown>[] = [];
   const errors: string[] = [];
-  let docs;
+  let parsed;
   try {
-    docs = parseAllDocuments(yaml);
+    parsed = parseYamlDocuments(yaml);
   } catch (e) {
     return { objects, errors: [e instanceof Error ? e.message : String(e)] };
   }
-  for (const [i, doc] of (Array.isArray(docs) ? docs : [docs]).entries()) {
-    if (doc.errors.length) {
-      errors.push(`document ${i + 1}: ${doc.errors[0]?.message.split('\n')[0] ?? 'invalid YAML'}`);
-      continue;
-    }
-    objects.push(...unwrapObjects(doc.toJS() as unknown));
-  }
+  for (const value of parsed.values) objects.push(...unwrapObjects(value));
+  errors.push(...parsed.errors.map((e) => `document ${e.document}: ${e.message}`));
   return { objects, errors };
 }
 

@@ -9,7 +9,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { parseAllDocuments } from 'yaml';
 import type { AuditLog } from '../audit/log.js';
 import type { ExecutionMode } from '../config.js';
 import { errorMessage } from '../errors.js';
@@ -20,6 +19,7 @@ import type { ApprovalReply } from './approval.js';
 import { combineAssessments, type Proposal, type ProposalState, type ProposalStep, type ProposalVerdict } from './proposal.js';
 import type { Decision, ProposalStore, StoredProposal } from './store.js';
 import { isRecord } from '../records.js';
+import { parseYamlDocuments } from '../yaml.js';
 
 /** Asks the guardian for a verdict on an action (its `{ action }` data shape), naming the proposal. */
 export type AskGuardian = (action: Record<string, unknown>, proposalId: string, signal?: AbortSignal) => Promise<ProposalVerdict>;
@@ -72,10 +72,9 @@ export interface ChangeOutcome {
   message: string;
 }
 
-/** The objects of a YAML/JSON manifest text (a step's `manifest` argument). */
+/** The objects of a YAML/JSON manifest text (a step's `manifest` argument, which the router wrote). */
 function manifestDocuments(manifest: string): Array<Record<string, unknown>> {
-  const docs = parseAllDocuments(manifest);
-  return (Array.isArray(docs) ? docs : [docs]).map((d) => d.toJS() as unknown).filter(isRecord);
+  return parseYamlDocuments(manifest).values.filter(isRecord);
 }
 
 /** The Secret keys in a step's manifest whose value is the placeholder (to fill before it runs). */
