@@ -10,6 +10,19 @@ export const MASK = '***';
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
+/**
+ * A Secret with every value replaced by the mask, keys kept (`data` folded into `stringData`), so
+ * it can be shown, dry-run, judged and stored, and a value someone sent is never echoed nor sent
+ * on; other kinds come back as they are. The real values are filled in only when it is created.
+ */
+export function withoutSecretValues<T extends Record<string, unknown>>(object: T): T {
+  if (object.kind !== 'Secret') return object;
+  const keysOf = (v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.keys(v) : []);
+  const keys = [...keysOf(object.data), ...keysOf(object.stringData)];
+  const { data: _data, stringData: _stringData, ...rest } = object;
+  return { ...rest, stringData: Object.fromEntries(keys.map((k) => [k, MASK])) } as unknown as T;
+}
+
 /** The minimum shape of a Kubernetes object this module reads. */
 export interface KubeObjectLike {
   kind?: string;

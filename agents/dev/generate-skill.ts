@@ -6,6 +6,7 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { parseAllDocuments } from 'yaml';
 import type { TaskResult } from '../../shared/a2a/parts.js';
+import { withoutSecretValues } from '../../shared/redact.js';
 import { toYaml } from '../../shared/yaml.js';
 import { generateManifests, type Manifest, SECRET_PLACEHOLDER } from './generate.js';
 import { type Fix, heal, type ObjectVerdict } from './heal.js';
@@ -147,14 +148,6 @@ function describePlan(plan: ManifestPlan): string {
 function publicPlan(plan: ManifestPlan): Record<string, unknown> {
   const { notes: _notes, ...rest } = plan;
   return rest;
-}
-
-/** A Secret's values replaced by placeholders (keys kept): a value someone sent is never echoed, nor sent on. */
-export function withoutSecretValues(m: Manifest): Manifest {
-  if (m.kind !== 'Secret') return m;
-  const keys = [...Object.keys((m.data as Record<string, unknown> | undefined) ?? {}), ...Object.keys((m.stringData as Record<string, unknown> | undefined) ?? {})];
-  const { data: _data, stringData: _stringData, ...rest } = m;
-  return { ...rest, stringData: Object.fromEntries(keys.map((k) => [k, SECRET_PLACEHOLDER])) } as Manifest;
 }
 
 const UNDERSTOOD_EXAMPLES = ['Create a deployment of nginx with 2 replicas and a service', 'Write a CronJob that runs busybox every hour', 'Generate a ConfigMap named app-settings with LOG_LEVEL=debug', 'Create a secret in namespace dev with value …'];

@@ -9,7 +9,7 @@ import { type ApprovalRequest, HOW_TO_ANSWER } from '../../shared/execution/appr
 import type { ChangeOutcome } from '../../shared/execution/layer.js';
 import { type ProposalStep, renderProposal } from '../../shared/execution/proposal.js';
 import { EXECUTION_MODES, type ExecutionMode } from '../../shared/config.js';
-import { MASK } from '../../shared/redact.js';
+import { MASK, withoutSecretValues } from '../../shared/redact.js';
 import { toYaml } from '../../shared/yaml.js';
 import { isRecord } from '../../shared/records.js';
 
@@ -63,11 +63,10 @@ const objectsText = (objects: ManifestObject[]) => {
   return `${names}${namespaces.length ? ` in namespace ${namespaces.join(', ')}` : ''}`;
 };
 
-/** A Secret with every value as the placeholder: what is shown, dry-run, judged and stored. */
+/** A Secret with every value as the placeholder, and the keys whose values the request must give. */
 function secretWithPlaceholders(secret: ManifestObject): { object: ManifestObject; keys: string[] } {
-  const keys = [...Object.keys(isRecord(secret.stringData) ? secret.stringData : {}), ...Object.keys(isRecord(secret.data) ? secret.data : {})];
-  const { data: _data, stringData: _stringData, ...rest } = secret;
-  return { object: { ...rest, stringData: Object.fromEntries(keys.map((k) => [k, MASK])) } as ManifestObject, keys };
+  const object = withoutSecretValues(secret);
+  return { object, keys: Object.keys(object.stringData as Record<string, string>) };
 }
 
 function fromManifests(data: z.infer<typeof devManifestAnswer>): DraftedChange | { reason: string } {

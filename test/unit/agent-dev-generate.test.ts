@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { commandsFor, manifestsFrom, withoutSecretValues } from '../../agents/dev/generate-skill.js';
+import { commandsFor, manifestsFrom } from '../../agents/dev/generate-skill.js';
+import { withoutSecretValues } from '../../shared/redact.js';
 import { generateManifests, imageProfile, type Manifest } from '../../agents/dev/generate.js';
 import { heal, parseFieldPath, type ObjectVerdict } from '../../agents/dev/heal.js';
 import { chooseDevSkill, scrubValues } from '../../agents/dev/index.js';
