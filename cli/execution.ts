@@ -5,6 +5,8 @@
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import { join } from 'node:path';
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { AuditLog } from '../shared/audit/log.js';
 import type { Config } from '../shared/config.js';
 import { ExecutionLayer } from '../shared/execution/layer.js';
@@ -13,6 +15,9 @@ import type { Logger } from '../shared/logger.js';
 import { openPolicySource } from '../shared/policy/source.js';
 import { VERSION } from '../shared/version.js';
 import { kubernetesServerFactory } from '../mcp-servers/kubernetes/index.js';
+import { helmServerFactory } from '../mcp-servers/helm/index.js';
+import { createWorkspaceServer } from '../shared/execution/workspace-server.js';
+import { helmBinary } from './commands/mcp.js';
 
 export interface OpenExecution {
   layer: ExecutionLayer;
@@ -39,16 +44,22 @@ export async function openExecution(config: Config, logger: Logger): Promise<Ope
     // The writer obeys the deployment's mode itself too: in propose mode it can only dry-run.
     const writerConfig: Config = { ...config, mcp: { ...config.mcp, allowWrites: true, confirmDestructive: false } };
     // No audit here: the layer records each step; the writer's own entries would say it twice.
-    const server = kubernetesServerFactory(writerConfig, logger.child({ component: 'executor' }), VERSION, { policy: () => policy.current().policy })();
-    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-    await server.connect(serverSide);
-    const writer = new Client({ name: 'k8s-experts-executor', version: VERSION });
-    await writer.connect(clientSide);
-    closers.push(async () => {
-      await writer.close();
-      await server.close();
-    });
-    const layer = new ExecutionLayer({ writer, audit, store, approvalTimeoutMs: config.execution.approvalTimeoutSeconds * 1000, logger, agent: 'router' });
+    const executorLog = logger.child({ component: 'executor' });
+    const connect = async (server: McpServer): Promise<Client> => {
+      const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+      await server.connect(serverSide);
+      const client = new Client({ name: 'k8s-experts-executor', version: VERSION });
+      await client.connect(clientSide);
+      closers.push(async () => {
+        await client.close();
+        await server.close();
+      });
+      return client;
+    };
+    const writer = await connect(kubernetesServerFactory(writerConfig, executorLog, VERSION, { policy: () => policy.current().policy })());
+    const helm = await connect(helmServerFactory(writerConfig, executorLog, VERSION, helmBinary(config), { policy: () => policy.current().policy })());
+    const workspace = await connect(createWorkspaceServer(config.execution.workspaceDir, VERSION));
+    const layer = new ExecutionLayer({ writer, writers: { helm, workspace }, audit, store, approvalTimeoutMs: config.execution.approvalTimeoutSeconds * 1000, logger, agent: 'router', stagingDir: join(config.dataDir, 'charts') });
     const interrupted = await layer.recover();
     if (interrupted) logger.warn({ interrupted }, 'proposals that were running when the crew stopped are marked interrupted (not run again)');
     await layer.expireDue();

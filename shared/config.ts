@@ -156,6 +156,8 @@ export const configSchema = z
         mode: z.enum(EXECUTION_MODES).optional(),
         /** A proposal waiting for a person's approval expires after this long. */
         approvalTimeoutSeconds: z.number().int().min(10).max(7 * 86_400).default(900),
+        /** Where approved file writes go (charts dev generated); nothing is written outside it. */
+        workspaceDir: z.string().min(1).default('workspace'),
       })
       .strict()
       .prefault({}),
@@ -225,6 +227,7 @@ export const ENV_SETTINGS = {
   K8S_EXPERTS_LLM_TIMEOUT_MS: 'llm.timeoutMs',
   K8S_EXPERTS_EXECUTION_MODE: 'execution.mode',
   K8S_EXPERTS_APPROVAL_TIMEOUT_SECONDS: 'execution.approvalTimeoutSeconds',
+  K8S_EXPERTS_WORKSPACE_DIR: 'execution.workspaceDir',
   K8S_EXPERTS_POLICY_FILE: 'guardian.policyFile',
   K8S_EXPERTS_CREW_NAMESPACE: 'guardian.crewNamespace',
   K8S_EXPERTS_WATCH: 'watch.enabled',
@@ -339,6 +342,7 @@ function expandPaths(config: Config, cwd: string): Config {
     dataDir: abs(config.dataDir),
     kubernetes: { ...config.kubernetes, ...(config.kubernetes.kubeconfig ? { kubeconfig: abs(config.kubernetes.kubeconfig) } : {}) },
     log: { ...config.log, ...(config.log.file ? { file: abs(config.log.file) } : {}) },
+    execution: { ...config.execution, workspaceDir: abs(config.execution.workspaceDir) },
     guardian: { ...config.guardian, ...(config.guardian.policyFile ? { policyFile: abs(config.guardian.policyFile) } : {}) },
   };
 }

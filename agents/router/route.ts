@@ -9,6 +9,7 @@ import type { AskGuardian, ExecutionLayer } from '../../shared/execution/layer.j
 import type { ProposalVerdict } from '../../shared/execution/proposal.js';
 import type { Logger } from '../../shared/logger.js';
 import { changeFromDevAnswer, type DraftedChange, outcomeAnswer, secretValuesFor } from './change.js';
+import { changeFromChartAnswer, chartIntent, devChartAnswer, type DevChartAnswer } from './chart-change.js';
 import { needsChangePlan, rankSkills, type SkillMatch } from './classify.js';
 import type { SkillPicker } from './model-pick.js';
 import type { PeerAnswer, PeerClient } from './peer-client.js';
@@ -97,10 +98,19 @@ export class Router {
     const answer = await this.step(best.agent, best.skill, question, {}, options);
     // A kubectl command that changes something is a change like any other: proposed, judged, approved, run.
     if (best.agent === 'dev' && answer.outcome === 'completed' && options.change && this.execution) {
-      const drafted = changeFromDevAnswer(answer.data);
+      const chart = devChartAnswer.safeParse(answer.data);
+      const drafted = chart.success ? this.chartChange(chart.data, question) : changeFromDevAnswer(answer.data);
       if (!('reason' in drafted)) return this.proposeChange(drafted, [answer], [best.skill], ranking, options);
+      if (chart.success) return this.result([answer], [best.skill], ranking, `Nothing was proposed: ${drafted.reason}.`);
     }
     return this.result([answer], [best.skill], ranking);
+  }
+
+  /** A chart to write or install: an install names the copy the layer keeps of exactly this chart. */
+  private chartChange(chart: DevChartAnswer, question: string): DraftedChange | { reason: string } {
+    const intent = chartIntent(question);
+    const staged = intent.install && (!chart.validation || chart.validation.passed) ? this.execution!.stageChart(chart.chart) : undefined;
+    return changeFromChartAnswer(chart, intent, staged);
   }
 
   /** The guardian over A2A, as the execution layer asks it; its answer joins the route's steps. */

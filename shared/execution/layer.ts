@@ -7,7 +7,8 @@
  * audit chain; states live in the proposal store, so an answer after a restart, a second
  * answer, or a crash mid-run never runs anything twice.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { AuditLog } from '../audit/log.js';
 import type { ExecutionMode } from '../config.js';
@@ -20,6 +21,7 @@ import { combineAssessments, type Proposal, type ProposalState, type ProposalSte
 import type { Decision, ProposalStore, StoredProposal } from './store.js';
 import { isRecord } from '../records.js';
 import { parseYamlDocuments } from '../yaml.js';
+import { writeFiles } from './workspace-server.js';
 
 /** Asks the guardian for a verdict on an action (its `{ action }` data shape), naming the proposal. */
 export type AskGuardian = (action: Record<string, unknown>, proposalId: string, signal?: AbortSignal) => Promise<ProposalVerdict>;
@@ -27,12 +29,16 @@ export type AskGuardian = (action: Record<string, unknown>, proposalId: string, 
 export interface ExecutionLayerDeps {
   /** A client on a kubernetes MCP server with write tools (confirmations off: approvals happen here). */
   writer: Client;
+  /** Writers for the other steps: `helm_*` tools (chart installs) and `workspace_*` (files for a person). */
+  writers?: { helm?: Client | undefined; workspace?: Client | undefined };
   audit: AuditLog;
   store: ProposalStore;
   approvalTimeoutMs: number;
   logger: Logger;
   /** The agent that proposes and executes (recorded in the audit). */
   agent: string;
+  /** Where charts to install are kept, by content, so the one approved is the one that runs. */
+  stagingDir?: string | undefined;
 }
 
 export interface ChangeRequest {
@@ -139,6 +145,20 @@ export class ExecutionLayer {
       if (await this.expire(stored)) expired.push(stored.proposal.id);
     }
     return expired;
+  }
+
+  /**
+   * Keeps a chart's files under the staging directory at a path named by their digest and
+   * returns that path: a helm_install step names it, so what runs after the approval is exactly
+   * what the dry run rendered and the person saw. Idempotent.
+   */
+  stageChart(chart: { name: string; files: Record<string, string> }): string {
+    if (!this.deps.stagingDir) throw new Error('this execution layer has no staging directory for charts');
+    const digest = createHash('sha256');
+    for (const [path, content] of Object.entries(chart.files).sort(([a], [b]) => a.localeCompare(b))) digest.update(`${path}\0${content}\0`);
+    const root = join(this.deps.stagingDir, digest.digest('hex').slice(0, 32));
+    writeFiles(root, { directory: chart.name, files: chart.files, overwrite: false, dryRun: false });
+    return join(root, chart.name);
   }
 
   close(): void {
@@ -298,9 +318,18 @@ export class ExecutionLayer {
     return { ran: true, summary: summaries.join(' '), changes, diff: diffs.join('\n'), reports };
   }
 
+  /** The client whose server has the step's tool: by its prefix, kubernetes for the rest. */
+  private writerFor(tool: string): Client | undefined {
+    if (tool.startsWith('helm_')) return this.deps.writers?.helm;
+    if (tool.startsWith('workspace_')) return this.deps.writers?.workspace;
+    return this.deps.writer;
+  }
+
   private async callWrite(step: ProposalStep, dryRun: boolean, signal?: AbortSignal): Promise<{ ok: true; report: ChangeReport } | { ok: false; error: string }> {
+    const writer = this.writerFor(step.tool);
+    if (!writer) return { ok: false, error: `no writer for ${step.tool} is set up in this crew (helm binary or workspace missing)` };
     try {
-      const result = await this.deps.writer.callTool({ name: step.tool, arguments: { ...step.args, dryRun } }, undefined, { signal, timeout: 300_000 });
+      const result = await writer.callTool({ name: step.tool, arguments: { ...step.args, dryRun } }, undefined, { signal, timeout: 300_000 });
       const text = (result.content as Array<{ type: string; text?: string }>).map((c) => c.text ?? '').join('\n');
       if (result.isError) return { ok: false, error: text || 'the tool failed' };
       const report = result.structuredContent as ChangeReport | undefined;

@@ -38,6 +38,7 @@ export function defaultPolicy(options: DefaultPolicyOptions | readonly string[] 
       },
       { id: 'rbac-public-grant', effect: 'deny', type: 'rbac-escalation', checks: ['public-subjects'], description: 'No grants to anonymous, unauthenticated or all authenticated users' },
       { id: 'delete-needs-approval', effect: 'require-approval', type: 'verb', verbs: ['delete', 'drain', 'evict'], description: 'Deletes and evictions need a person\'s approval' },
+      { id: 'charts-and-files-need-approval', effect: 'require-approval', type: 'verb', verbs: ['install', 'write-files'], description: 'Installing a chart and writing files to the workspace need a person\'s approval' },
       { id: 'privileged-pod-approval', effect: 'require-approval', type: 'privileged-pod', description: 'Privileged containers anywhere else need a person\'s approval' },
       {
         id: 'rbac-escalation',

@@ -1,8 +1,11 @@
 /** The words the policy knows (pure): read and write verbs, and kinds by their API names. */
 
 export const READ_VERBS = ['get', 'list', 'watch', 'describe', 'logs', 'top', 'events'] as const;
-/** Writes the policy knows; anything else counts as an unknown write. */
-export const WRITE_VERBS = ['create', 'apply', 'update', 'patch', 'replace', 'scale', 'restart', 'rollout-undo', 'label', 'annotate', 'cordon', 'uncordon', 'drain', 'delete', 'exec', 'bind', 'evict'] as const;
+/**
+ * Writes the policy knows; anything else counts as an unknown write. `install` is a Helm chart
+ * installed as a release; `write-files` is files written to the crew's workspace directory.
+ */
+export const WRITE_VERBS = ['create', 'apply', 'update', 'patch', 'replace', 'scale', 'restart', 'rollout-undo', 'label', 'annotate', 'cordon', 'uncordon', 'drain', 'delete', 'exec', 'bind', 'evict', 'install', 'write-files'] as const;
 
 const KIND_ALIASES: Record<string, string> = {
   ns: 'Namespace', namespace: 'Namespace', namespaces: 'Namespace',
