@@ -12,9 +12,20 @@ import { runAnalyze } from './analyzers/run.js';
 import { ClusterQuery } from './query.js';
 import { requestedSkill } from '../../shared/a2a/agent.js';
 import { chooseOpsSkill, OPS_SKILLS, type OpsSkill } from './skills.js';
+import { findingsExplainer, withExplanation } from '../../shared/reasoning/llm/explain.js';
+
+/** Skills whose answers are findings a model may explain (never replace). */
+const EXPLAINED: readonly OpsSkill[] = ['analyze-cluster', 'diagnose-workload'];
+
+/** Whether an answer holds something to explain: findings, or a root-cause chain. */
+function hasFindings(data: unknown): boolean {
+  const d = data as { findings?: unknown; chain?: unknown } | undefined;
+  return (Array.isArray(d?.findings) && d.findings.length > 0) || (Array.isArray(d?.chain) && d.chain.length > 0);
+}
 
 export function opsHandler(tools: ToolBox, config: Config, logger: Logger): TaskHandler {
   const query = new ClusterQuery(tools, config, logger);
+  const explainer = findingsExplainer(config.llm, logger);
   return async (ctx) => {
     const asked = requestedSkill(ctx.data, OPS_SKILLS);
     if (asked && 'unknown' in asked) {
@@ -41,6 +52,10 @@ export function opsHandler(tools: ToolBox, config: Config, logger: Logger): Task
       // A tool's own refusal (RBAC, a missing object, an unreachable cluster) is an answer, not a crash.
       if (!isUserError(e) || ctx.signal.aborted) throw e;
       result = { text: `I could not finish ${skill}: ${errorMessage(e)}${e.fix ? ` (${e.fix})` : ''}.`, data: { error: errorMessage(e) } };
+    }
+    if (explainer && EXPLAINED.includes(skill) && hasFindings(result.data)) {
+      progress('Asking the model to explain the findings');
+      result = withExplanation(result, await explainer.explain({ question: text, findings: result.text, signal: ctx.signal }));
     }
     return { ...result, data: { ...(result.data as Record<string, unknown>), skill, chosenBy: requested ? 'caller' : 'agent' } };
   };
