@@ -95,7 +95,8 @@ export function createWatch(options: WatchOptions): Watch {
           // Without pods (or with only some) absence proves nothing: keep what is open.
           if (snapshot.unreadable?.includes('pods') || snapshot.partial?.includes('pods')) failures.push(`analyzers on ${where}: pods not (fully) readable`);
           else checked.add(unitOf('analyzer', namespace));
-          observed.push(...analyzeSnapshot(snapshot, { now: now() }).findings.map(analyzerObservation));
+          // Hygiene notes (unused ConfigMaps, the default ServiceAccount) are not problems to publish.
+          observed.push(...analyzeSnapshot(snapshot, { now: now() }).findings.filter((f) => !f.hygiene).map(analyzerObservation));
         } catch (e) {
           signal.throwIfAborted();
           failures.push(`analyzers on ${where}: ${errorMessage(e)}`);

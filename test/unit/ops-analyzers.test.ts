@@ -289,7 +289,8 @@ describe('analyzeSnapshot', () => {
     };
     const { findings, failed } = analyzeSnapshot(s, o);
     expect(failed).toEqual([]);
-    expect(findings.map((f) => `${f.severity} ${f.analyzer}`)).toEqual(['critical workload-unavailable', 'low cronjob-suspended']);
+    // The hygiene note (the pod runs as ServiceAccount default) comes after every failure.
+    expect(findings.map((f) => `${f.severity} ${f.analyzer}`)).toEqual(['critical workload-unavailable', 'low cronjob-suspended', 'low default-service-account']);
     const text = renderFindings(findings);
     expect(text.split('\n')[0]).toMatch(/^SEVERITY +OBJECT +ANALYZER +SUMMARY$/);
     expect(text).toContain('→ ConfigMap shop/cart-config: missing');

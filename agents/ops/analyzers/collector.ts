@@ -12,6 +12,7 @@ import { containersToReadPreviousLogs } from '../diagnose.js';
 import type { Pod } from '../kube-objects.js';
 import type { KeyedObject, Snapshot } from './types.js';
 import { mapLimit } from '../../../shared/map-limit.js';
+import { isRecord } from '../../../shared/records.js';
 
 type Field = Exclude<keyof Snapshot, 'namespace' | 'events' | 'unreadable' | 'previousLogs'>;
 
@@ -76,11 +77,19 @@ const GET_CONCURRENCY = 8;
 /** Crash-looping pods whose previous log is read (the log line that explains the crash). */
 const MAX_LOG_PODS = 10;
 
-/** A ConfigMap or Secret as name and key names only. */
+/**
+ * A ConfigMap or Secret as name, labels, owners and key names only. Annotations are dropped on
+ * purpose: kubectl's last-applied-configuration annotation carries the whole object, values too.
+ */
 export function keysOnly(o: Record<string, unknown>): KeyedObject {
-  const meta = (o.metadata ?? {}) as { name?: string; namespace?: string; ownerReferences?: unknown };
+  const meta = (o.metadata ?? {}) as { name?: string; namespace?: string; labels?: unknown; ownerReferences?: unknown };
   const keys = [o.data, o.binaryData, o.stringData].flatMap((d) => (d && typeof d === 'object' ? Object.keys(d) : []));
-  return { metadata: { name: meta.name ?? null, namespace: meta.namespace ?? null }, keys: [...new Set(keys)] };
+  const labels = isRecord(meta.labels) ? Object.fromEntries(Object.entries(meta.labels).filter((e): e is [string, string] => typeof e[1] === 'string')) : {};
+  const owners = (Array.isArray(meta.ownerReferences) ? meta.ownerReferences : []).filter(isRecord).map((r) => ({ kind: typeof r.kind === 'string' ? r.kind : null, name: typeof r.name === 'string' ? r.name : null }));
+  return {
+    metadata: { name: meta.name ?? null, namespace: meta.namespace ?? null, ...(Object.keys(labels).length ? { labels } : {}), ...(owners.length ? { ownerReferences: owners } : {}) },
+    keys: [...new Set(keys)],
+  };
 }
 
 /** The first line of a tool's refusal, for a note. */

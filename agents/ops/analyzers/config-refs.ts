@@ -7,33 +7,34 @@
 import type { AnalyzeOptions, AnalyzerFinding, KeyedObject, ObjectRef, PodTemplate, Snapshot } from './types.js';
 import { label, list, nm, nsOf, readable, refOf } from './util.js';
 
-interface Ref {
+export interface Ref {
   kind: 'ConfigMap' | 'Secret';
   name: string;
   key?: string;
   via: string;
 }
 
-/** Every non-optional ConfigMap/Secret reference of a pod spec. */
-export function configRefs(spec: PodTemplate['spec']): Ref[] {
+/** Every non-optional ConfigMap/Secret reference of a pod spec; optional ones too with `includeOptional` (they still use what exists). */
+export function configRefs(spec: PodTemplate['spec'], includeOptional = false): Ref[] {
   const refs: Ref[] = [];
+  const required = (r: { optional?: boolean | null }) => includeOptional || r.optional !== true;
   for (const c of [...list(spec?.initContainers), ...list(spec?.containers)]) {
     const cn = c?.name ?? '?';
     for (const e of list(c?.env)) {
       const cm = e?.valueFrom?.configMapKeyRef;
       const sec = e?.valueFrom?.secretKeyRef;
-      if (cm?.name && cm.optional !== true) refs.push({ kind: 'ConfigMap', name: cm.name, ...(cm.key ? { key: cm.key } : {}), via: `container ${cn} env ${e?.name ?? '?'}` });
-      if (sec?.name && sec.optional !== true) refs.push({ kind: 'Secret', name: sec.name, ...(sec.key ? { key: sec.key } : {}), via: `container ${cn} env ${e?.name ?? '?'}` });
+      if (cm?.name && required(cm)) refs.push({ kind: 'ConfigMap', name: cm.name, ...(cm.key ? { key: cm.key } : {}), via: `container ${cn} env ${e?.name ?? '?'}` });
+      if (sec?.name && required(sec)) refs.push({ kind: 'Secret', name: sec.name, ...(sec.key ? { key: sec.key } : {}), via: `container ${cn} env ${e?.name ?? '?'}` });
     }
     for (const f of list(c?.envFrom)) {
-      if (f?.configMapRef?.name && f.configMapRef.optional !== true) refs.push({ kind: 'ConfigMap', name: f.configMapRef.name, via: `container ${cn} envFrom` });
-      if (f?.secretRef?.name && f.secretRef.optional !== true) refs.push({ kind: 'Secret', name: f.secretRef.name, via: `container ${cn} envFrom` });
+      if (f?.configMapRef?.name && required(f.configMapRef)) refs.push({ kind: 'ConfigMap', name: f.configMapRef.name, via: `container ${cn} envFrom` });
+      if (f?.secretRef?.name && required(f.secretRef)) refs.push({ kind: 'Secret', name: f.secretRef.name, via: `container ${cn} envFrom` });
     }
   }
   for (const v of list(spec?.volumes)) {
     const vn = `volume ${v?.name ?? '?'}`;
     const add = (kind: Ref['kind'], name: string | null | undefined, src: { items?: Array<{ key?: string | null }> | null; optional?: boolean | null }, via: string) => {
-      if (!name || src.optional === true) return;
+      if (!name || !required(src)) return;
       const keys = list(src.items).map((i) => i?.key).filter((k): k is string => Boolean(k));
       if (keys.length === 0) refs.push({ kind, name, via });
       for (const key of keys) refs.push({ kind, name, key, via });
@@ -49,7 +50,7 @@ export function configRefs(spec: PodTemplate['spec']): Ref[] {
 }
 
 /** The pod templates to check: workloads, jobs, cronjobs, and pods no controller owns. */
-function templates(s: Snapshot): Array<{ object: ObjectRef; spec: PodTemplate['spec'] }> {
+export function templates(s: Snapshot): Array<{ object: ObjectRef; spec: PodTemplate['spec'] }> {
   const out: Array<{ object: ObjectRef; spec: PodTemplate['spec'] }> = [];
   const unowned = (o: { metadata?: { ownerReferences?: unknown[] | null } | null }) => list(o.metadata?.ownerReferences).length === 0;
   for (const [kind, xs] of [['Deployment', s.deployments], ['StatefulSet', s.statefulsets], ['DaemonSet', s.daemonsets], ['ReplicaSet', s.replicasets]] as const) {

@@ -5,6 +5,7 @@
  */
 import { renderTable } from '../../../shared/table.js';
 import { analyzeConfigRefs } from './config-refs.js';
+import { analyzeDefaultServiceAccount } from './default-service-account.js';
 import { analyzeHpas } from './hpa.js';
 import { analyzeIngresses } from './ingress.js';
 import { analyzeJobs } from './jobs.js';
@@ -15,6 +16,7 @@ import { analyzePods } from './pods.js';
 import { analyzePvcs } from './pvc.js';
 import { analyzeServices } from './service.js';
 import { type Analyzer, type AnalyzeOptions, type AnalyzerFinding, SEVERITIES, type Snapshot } from './types.js';
+import { analyzeUnusedConfigMaps } from './unused-configmaps.js';
 import { keyOf, label } from './util.js';
 import { analyzeWebhooks } from './webhooks.js';
 import { analyzeWorkloads } from './workloads.js';
@@ -35,9 +37,13 @@ export const ANALYZERS: Record<string, Analyzer> = {
   webhooks: analyzeWebhooks,
   'config-refs': analyzeConfigRefs,
   pods: analyzePods,
+  // Hygiene notes (nothing is broken): listed after every failure.
+  'unused-configmaps': analyzeUnusedConfigMaps,
+  'default-service-account': analyzeDefaultServiceAccount,
 };
 
-const rank = (f: AnalyzerFinding) => SEVERITIES.indexOf(f.severity);
+/** Failures before hygiene notes, then by severity. */
+const rank = (f: AnalyzerFinding) => (f.hygiene ? SEVERITIES.length : 0) + SEVERITIES.indexOf(f.severity);
 
 /** Drops findings another one already explains: objects in its covers, or the same object ending on the same root cause. */
 export function dedupe(sorted: AnalyzerFinding[]): AnalyzerFinding[] {
@@ -54,7 +60,7 @@ export function dedupe(sorted: AnalyzerFinding[]): AnalyzerFinding[] {
   return out;
 }
 
-/** Runs every analyzer over a snapshot: de-duplicated, most severe first. An analyzer that throws on odd data is skipped, not fatal. */
+/** Runs every analyzer over a snapshot: de-duplicated, failures first (most severe first), then hygiene notes. An analyzer that throws on odd data is skipped, not fatal. */
 export function analyzeSnapshot(snapshot: Snapshot, options: AnalyzeOptions = {}): { findings: AnalyzerFinding[]; failed: string[] } {
   const all: AnalyzerFinding[] = [];
   const failed: string[] = [];
@@ -78,9 +84,11 @@ export function renderFindings(findings: AnalyzerFinding[], detailed = 5): strin
   if (findings.length === 0) return '';
   const table = renderTable(
     ['SEVERITY', 'OBJECT', 'ANALYZER', 'SUMMARY'],
-    findings.map((f) => [f.severity.toUpperCase(), label(f.object), f.analyzer, f.summary]),
+    findings.map((f) => [`${f.severity.toUpperCase()}${f.hygiene ? ' (hygiene)' : ''}`, label(f.object), f.analyzer, f.summary]),
   );
-  const details = findings.slice(0, detailed).map((f, i) => {
+  // Chains and fixes for failures first; hygiene notes get details only when nothing failed.
+  const failures = findings.filter((f) => !f.hygiene);
+  const details = (failures.length ? failures : findings).slice(0, detailed).map((f, i) => {
     const lines = [`${i + 1}. ${label(f.object)} (${f.analyzer})`, `   ${f.chain.join('\n   → ')}`];
     lines.push(`   Fix: ${f.fix.text}`);
     if (f.fix.command) lines.push(`   $ ${f.fix.command.join(' ')}`);

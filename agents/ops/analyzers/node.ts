@@ -1,15 +1,18 @@
 /** Nodes that are NotReady, under memory/disk/PID pressure, or cordoned. */
-import type { AnalyzeOptions, AnalyzerFinding, Snapshot } from './types.js';
-import { conditionLine, conditionOf, label, list, refOf } from './util.js';
+import type { AnalyzeOptions, AnalyzerFinding, Condition, Snapshot } from './types.js';
+import { conditionLine, label, list, refOf } from './util.js';
 
 const PRESSURES = ['MemoryPressure', 'DiskPressure', 'PIDPressure'] as const;
+
+/** A node's condition of one type; with duplicates the last wins, as kubectl reads it (a status patch may leave two). */
+const nodeCondition = (conditions: Condition[] | null | undefined, type: string): Condition | undefined => list(conditions).findLast((c) => c?.type === type);
 
 export function analyzeNodes(s: Snapshot, _o: AnalyzeOptions): AnalyzerFinding[] {
   const out: AnalyzerFinding[] = [];
   for (const node of list(s.nodes)) {
     if (!node) continue;
     const object = refOf('Node', node);
-    const ready = conditionOf(node.status?.conditions, 'Ready');
+    const ready = nodeCondition(node.status?.conditions, 'Ready');
     if (ready && ready.status !== 'True') {
       out.push({
         object,
@@ -22,7 +25,7 @@ export function analyzeNodes(s: Snapshot, _o: AnalyzeOptions): AnalyzerFinding[]
       });
     }
     for (const p of PRESSURES) {
-      const c = conditionOf(node.status?.conditions, p);
+      const c = nodeCondition(node.status?.conditions, p);
       if (c?.status !== 'True') continue;
       out.push({
         object,

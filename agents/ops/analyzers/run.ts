@@ -55,11 +55,15 @@ export async function runAnalyze(tools: ToolBox, text: string, progress: (t: str
     .filter(([, n]) => n)
     .map(([k, n]) => `${n} ${k}`)
     .join(', ');
-  const bySeverity = SEVERITIES.map((s) => [s, findings.filter((f) => f.severity === s).length] as const).filter(([, n]) => n > 0);
+  // Hygiene notes (an unused ConfigMap, the default ServiceAccount) are shown but are not problems.
+  const failures = findings.filter((f) => !f.hygiene);
+  const hygiene = findings.length - failures.length;
+  const bySeverity = SEVERITIES.map((s) => [s, failures.filter((f) => f.severity === s).length] as const).filter(([, n]) => n > 0);
   const notesText = notes.length ? `\n\nNotes:\n${notes.map((n) => `  - ${n}`).join('\n')}` : '';
-  const head = findings.length
-    ? `${findings.length} problem(s) in ${where} (${bySeverity.map(([s, n]) => `${n} ${s}`).join(', ')}):`
-    : `No problems found in ${where} (checked ${objects || 'no objects'}).`;
+  const hygieneText = hygiene ? `${hygiene} hygiene note(s)` : '';
+  const head = failures.length
+    ? `${failures.length} problem(s) in ${where} (${bySeverity.map(([s, n]) => `${n} ${s}`).join(', ')})${hygiene ? `, and ${hygieneText}` : ''}:`
+    : `No problems found in ${where} (checked ${objects || 'no objects'})${hygiene ? `; ${hygieneText}:` : '.'}`;
   return {
     text: `${head}${findings.length ? `\n${renderFindings(findings)}` : ''}${notesText}`,
     data: { skill: 'analyze-cluster', scope: { namespace: scope.namespace ?? null }, findings, counts, notes },

@@ -30,6 +30,11 @@ export interface AnalyzerFinding {
   fix: { text: string; command?: string[]; yaml?: string };
   /** Objects this finding already explains (`Kind/namespace/name`): their own findings are not repeated. */
   covers?: string[];
+  /**
+   * A best-practice note, not a failure: nothing is broken now (an unused ConfigMap, pods on the
+   * default ServiceAccount). Listed after the failures and not counted as a problem.
+   */
+  hygiene?: true;
 }
 
 export interface Condition {
@@ -80,6 +85,10 @@ export interface PodSpec {
   initContainers?: RefContainer[] | null;
   volumes?: Volume[] | null;
   nodeName?: string | null;
+  serviceAccountName?: string | null;
+  /** The deprecated alias of serviceAccountName, still set by the API server. */
+  serviceAccount?: string | null;
+  automountServiceAccountToken?: boolean | null;
 }
 
 export interface PodTemplate {
@@ -108,7 +117,7 @@ export interface Workload {
 
 export interface Job {
   metadata?: Meta | null;
-  spec?: { backoffLimit?: number | null; template?: PodTemplate | null } | null;
+  spec?: { backoffLimit?: number | null; selector?: LabelSelector | null; template?: PodTemplate | null } | null;
   status?: { failed?: number | null; succeeded?: number | null; active?: number | null; conditions?: Condition[] | null } | null;
 }
 
@@ -181,7 +190,7 @@ export interface WebhookConfiguration {
   webhooks?: Webhook[] | null;
 }
 
-/** A ConfigMap or Secret reduced to its name and key names: values never enter a snapshot. */
+/** A ConfigMap or Secret reduced to its name, labels, owners and key names: values never enter a snapshot. */
 export interface KeyedObject {
   metadata?: Meta | null;
   keys?: string[] | null;
