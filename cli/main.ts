@@ -8,6 +8,7 @@ import { registerAskCommand } from './commands/ask.js';
 import { registerAuditCommands } from './commands/audit.js';
 import { registerCheckCommand } from './commands/check.js';
 import { registerClusterCommands } from './commands/cluster.js';
+import { registerDeprecationsCommand } from './commands/deprecations.js';
 import { registerMcpCommand } from './commands/mcp.js';
 import { registerPolicyCommands } from './commands/policy.js';
 import { registerProposalsCommand } from './commands/proposals.js';
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerAuditCommands(program);
   registerCheckCommand(program);
   registerClusterCommands(program);
+  registerDeprecationsCommand(program);
   registerMcpCommand(program);
   registerPolicyCommands(program);
   registerProposalsCommand(program);

@@ -2,6 +2,8 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { ToolBox } from '../../shared/reasoning/engine.js';
 import { requireStructured } from '../../shared/reasoning/embedded/tool-results.js';
+import type { CertificateEntry } from './certificates.js';
+import type { WrittenObject } from './deprecations-live.js';
 import type { NodeRecord } from './nodes.js';
 
 export type Row = Record<string, string | number | boolean | null>;
@@ -44,8 +46,36 @@ export class AdminReads {
     return Object.fromEntries(items.map((i) => [i.name, { cpuCores: i.cpuCores, memoryBytes: i.memoryBytes }]));
   }
 
-  async apiResources(): Promise<Array<{ apiVersion: string; kind: string }>> {
-    return (await this.call<{ resources: Array<{ apiVersion: string; kind: string }> }>('k8s_api_resources', {})).resources;
+  async apiResources(): Promise<Array<{ apiVersion: string; kind: string; name: string }>> {
+    return (await this.call<{ resources: Array<{ apiVersion: string; kind: string; name: string }> }>('k8s_api_resources', {})).resources;
+  }
+
+  /** One whole object (k8s_get, JSON): node status, a pod's images. */
+  async object(kind: string, name: string, namespace?: string): Promise<Record<string, unknown>> {
+    return (await this.call<{ object: Record<string, unknown> }>('k8s_get', { kind, name, output: 'json', ...(namespace ? { namespace } : {}) })).object;
+  }
+
+  /** Whole node objects (labels, annotations, providerID, nodeInfo), which k8s_nodes summarises away. */
+  async nodeObjects(): Promise<Array<Record<string, unknown>>> {
+    const nodes = await this.nodes();
+    return Promise.all(nodes.map((n) => this.object('nodes', n.name ?? '')));
+  }
+
+  /** kube-system pods matching a label selector, whole (images, labels, nodeName). */
+  async kubeSystemPods(labelSelector?: string): Promise<Array<Record<string, unknown>>> {
+    const rows = await this.rows('pods', { namespace: 'kube-system', ...(labelSelector ? { labelSelector } : {}) });
+    return Promise.all(rows.map((r) => this.object('pods', String(r.name ?? ''), 'kube-system')));
+  }
+
+  /** Objects of a kind with the apiVersions they were written through (k8s_list writers). */
+  async writers(kind: string): Promise<WrittenObject[]> {
+    const r = await this.call<{ kind: string; writers?: Array<Omit<WrittenObject, 'kind'>> }>('k8s_list', { kind, view: 'rows', limit: 1000, writers: true });
+    return (r.writers ?? []).map((w) => ({ ...w, kind: r.kind }));
+  }
+
+  /** Certificate metadata from k8s_certificates (parsed server-side: no PEM, no keys). */
+  async certificates(namespace?: string): Promise<CertificateEntry[]> {
+    return (await this.call<{ certificates: CertificateEntry[] }>('k8s_certificates', namespace ? { namespace } : {})).certificates;
   }
 }
 

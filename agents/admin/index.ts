@@ -8,7 +8,7 @@ import { mcpToolBox } from '../../shared/reasoning/toolbox.js';
 import { adminHandler } from './handler.js';
 
 /** The kubernetes tools admin may call: reads only. */
-export const ADMIN_TOOLS = ['k8s_list', 'k8s_get', 'k8s_describe', 'k8s_events', 'k8s_nodes', 'k8s_namespaces', 'k8s_api_resources', 'k8s_can_i', 'k8s_top'] as const;
+export const ADMIN_TOOLS = ['k8s_list', 'k8s_get', 'k8s_describe', 'k8s_events', 'k8s_nodes', 'k8s_namespaces', 'k8s_api_resources', 'k8s_can_i', 'k8s_top', 'k8s_certificates'] as const;
 
 export function createAdminAgent(ctx: AgentContext): AgentDefinition {
   const client = ctx.mcp.kubernetes;

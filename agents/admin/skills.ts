@@ -1,8 +1,10 @@
 /** Which of admin's skills a request is for: a `{ skill }` data part wins; otherwise rules over the text. Pure. */
-export const ADMIN_SKILLS = ['cluster-versions', 'node-health', 'upgrade-readiness'] as const;
+export const ADMIN_SKILLS = ['cluster-versions', 'node-health', 'upgrade-readiness', 'certificates', 'etcd-backup'] as const;
 export type AdminSkill = (typeof ADMIN_SKILLS)[number];
 
 const RULES: Array<[AdminSkill, RegExp]> = [
+  ['etcd-backup', /\b(etcd|etcdctl|snapshots?)\b/i],
+  ['certificates', /\b(certs?|certificates?|expir\w*|tls|x509)\b/i],
   ['upgrade-readiness', /\b(upgrade|upgrading|upgradable|deprecat\w*|removed apis?|apis? (that are )?removed|pdbs?|poddisruptionbudgets?|disruption|drain\w*)\b/i],
   ['cluster-versions', /\b(versions?|kubelets?|skew|release)\b/i],
   ['node-health', /\b(nodes?|capacity|allocatable|taints?|tainted|cordon(ed)?|maintenance|pressure|healthy|health|not ready|schedulable)\b/i],

@@ -4,33 +4,27 @@
  */
 import { type NodeRecord, nodeHealth } from './nodes.js';
 import { MAX_KUBELET_SKEW, minorsBehind, parseVersion } from './versions.js';
+import { API_DEPRECATIONS, DEPRECATION_GUIDE } from './deprecations-catalog.js';
 
 /**
- * API versions Kubernetes stops serving, by release — from the Deprecated API Migration Guide,
- * https://kubernetes.io/docs/reference/using-api/deprecation-guide/ ("Removed APIs by release";
- * the guide's latest entry is v1.32). `removedIn` is the minor version that no longer serves it.
+ * API versions Kubernetes stops serving, grouped by apiVersion, derived from the catalog in
+ * deprecations-catalog.ts (the Deprecated API Migration Guide). `removedIn` is the minor version
+ * that no longer serves it.
  */
-export const REMOVED_APIS: ReadonlyArray<{ apiVersion: string; kinds: string[]; removedIn: number; use: string }> = [
-  { apiVersion: 'flowcontrol.apiserver.k8s.io/v1beta3', kinds: ['FlowSchema', 'PriorityLevelConfiguration'], removedIn: 32, use: 'flowcontrol.apiserver.k8s.io/v1' },
-  { apiVersion: 'flowcontrol.apiserver.k8s.io/v1beta2', kinds: ['FlowSchema', 'PriorityLevelConfiguration'], removedIn: 29, use: 'flowcontrol.apiserver.k8s.io/v1' },
-  { apiVersion: 'storage.k8s.io/v1beta1', kinds: ['CSIStorageCapacity'], removedIn: 27, use: 'storage.k8s.io/v1' },
-  { apiVersion: 'flowcontrol.apiserver.k8s.io/v1beta1', kinds: ['FlowSchema', 'PriorityLevelConfiguration'], removedIn: 26, use: 'flowcontrol.apiserver.k8s.io/v1' },
-  { apiVersion: 'autoscaling/v2beta2', kinds: ['HorizontalPodAutoscaler'], removedIn: 26, use: 'autoscaling/v2' },
-  { apiVersion: 'batch/v1beta1', kinds: ['CronJob'], removedIn: 25, use: 'batch/v1' },
-  { apiVersion: 'discovery.k8s.io/v1beta1', kinds: ['EndpointSlice'], removedIn: 25, use: 'discovery.k8s.io/v1' },
-  { apiVersion: 'events.k8s.io/v1beta1', kinds: ['Event'], removedIn: 25, use: 'events.k8s.io/v1' },
-  { apiVersion: 'autoscaling/v2beta1', kinds: ['HorizontalPodAutoscaler'], removedIn: 25, use: 'autoscaling/v2' },
-  { apiVersion: 'policy/v1beta1', kinds: ['PodDisruptionBudget', 'PodSecurityPolicy'], removedIn: 25, use: 'policy/v1 (PodSecurityPolicy: Pod Security Admission)' },
-  { apiVersion: 'node.k8s.io/v1beta1', kinds: ['RuntimeClass'], removedIn: 25, use: 'node.k8s.io/v1' },
-  { apiVersion: 'networking.k8s.io/v1beta1', kinds: ['Ingress', 'IngressClass'], removedIn: 22, use: 'networking.k8s.io/v1' },
-  { apiVersion: 'extensions/v1beta1', kinds: ['Ingress', 'Deployment', 'DaemonSet', 'ReplicaSet', 'NetworkPolicy', 'PodSecurityPolicy'], removedIn: 22, use: 'networking.k8s.io/v1 / apps/v1' },
-  { apiVersion: 'apiextensions.k8s.io/v1beta1', kinds: ['CustomResourceDefinition'], removedIn: 22, use: 'apiextensions.k8s.io/v1' },
-  { apiVersion: 'admissionregistration.k8s.io/v1beta1', kinds: ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'], removedIn: 22, use: 'admissionregistration.k8s.io/v1' },
-  { apiVersion: 'rbac.authorization.k8s.io/v1beta1', kinds: ['ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding'], removedIn: 22, use: 'rbac.authorization.k8s.io/v1' },
-  { apiVersion: 'apps/v1beta2', kinds: ['Deployment', 'DaemonSet', 'ReplicaSet', 'StatefulSet'], removedIn: 16, use: 'apps/v1' },
-  { apiVersion: 'apps/v1beta1', kinds: ['Deployment', 'StatefulSet'], removedIn: 16, use: 'apps/v1' },
-];
-export const REMOVED_APIS_SOURCE = 'https://kubernetes.io/docs/reference/using-api/deprecation-guide/';
+export const REMOVED_APIS: ReadonlyArray<{ apiVersion: string; kinds: string[]; removedIn: number; use: string }> = (() => {
+  const groups = new Map<string, { apiVersion: string; kinds: string[]; removedIn: number; use: string }>();
+  for (const d of API_DEPRECATIONS) {
+    if (d.removedIn === null) continue;
+    const key = `${d.apiVersion} ${d.removedIn}`;
+    const g = groups.get(key) ?? { apiVersion: d.apiVersion, kinds: [], removedIn: d.removedIn, use: '' };
+    g.kinds.push(d.kind);
+    const use = d.replacement ?? 'no replacement (see the guide)';
+    if (!g.use.split(' / ').includes(use)) g.use = g.use ? `${g.use} / ${use}` : use;
+    groups.set(key, g);
+  }
+  return [...groups.values()].sort((a, b) => b.removedIn - a.removedIn);
+})();
+export const REMOVED_APIS_SOURCE = DEPRECATION_GUIDE;
 
 export type Severity = 'blocker' | 'warning' | 'info';
 
@@ -54,6 +48,8 @@ export interface UpgradeInputs {
   pendingPods: Array<{ namespace?: string; name?: string; node?: string | null }>;
   /** What the API server serves (k8s_api_resources). */
   apiResources: Array<{ apiVersion?: string; kind?: string }>;
+  /** Findings worked out elsewhere (live deprecated-API use, component skew), judged with the rest. */
+  extraFindings?: UpgradeFinding[];
 }
 
 export interface UpgradeReport {
@@ -116,6 +112,7 @@ export function upgradeReadiness(input: UpgradeInputs): UpgradeReport {
     }
   }
 
+  findings.push(...arr(input.extraFindings));
   const blockers = findings.filter((f) => f.severity === 'blocker');
   const warnings = findings.filter((f) => f.severity === 'warning');
   const ready = blockers.length === 0;

@@ -129,6 +129,37 @@ export function cleanObject<T extends KubeObject>(object: T): T {
 }
 
 
+/** Who last wrote an object and through which apiVersion: managedFields without fieldsV1, and only the apiVersion of the last-applied annotation. */
+export interface ObjectWriters {
+  managedFields: Array<{ manager: string; operation: string; apiVersion: string; time: string | null }>;
+  /** apiVersion in kubectl.kubernetes.io/last-applied-configuration; null without one. */
+  lastAppliedApiVersion: string | null;
+}
+
+/**
+ * An object's writers from its metadata. Only these four fields of each managedFields entry and
+ * the apiVersion of the last-applied annotation leave — the annotation itself can hold a Secret's
+ * data, so it is parsed here and dropped.
+ */
+export function writersOf(metadata: Record<string, unknown> | undefined): ObjectWriters {
+  const entries = Array.isArray(metadata?.managedFields) ? (metadata.managedFields as unknown[]) : [];
+  const managedFields = entries
+    .filter((e): e is Record<string, unknown> => typeof e === 'object' && e !== null)
+    .map((e) => ({ manager: String(e.manager ?? ''), operation: String(e.operation ?? ''), apiVersion: String(e.apiVersion ?? ''), time: typeof e.time === 'string' ? e.time : null }));
+  const annotations = metadata?.annotations as Record<string, unknown> | undefined;
+  const lastApplied = annotations?.['kubectl.kubernetes.io/last-applied-configuration'];
+  let lastAppliedApiVersion: string | null = null;
+  if (typeof lastApplied === 'string') {
+    try {
+      const parsed = JSON.parse(lastApplied) as { apiVersion?: unknown };
+      lastAppliedApiVersion = typeof parsed.apiVersion === 'string' ? parsed.apiVersion : null;
+    } catch {
+      lastAppliedApiVersion = null;
+    }
+  }
+  return { managedFields, lastAppliedApiVersion };
+}
+
 /** "3m", "2h", "5d" like kubectl's AGE column. */
 export function age(timestamp: string | Date | undefined, now = Date.now()): string {
   if (!timestamp) return '<unknown>';

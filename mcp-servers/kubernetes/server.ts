@@ -14,6 +14,7 @@ import { registerRolloutRestart } from './tools/rollout-restart.js';
 import { registerRolloutUndo } from './tools/rollout-undo.js';
 import { registerScale } from './tools/scale.js';
 import { registerCanI } from './tools/can-i.js';
+import { registerCertificates } from './tools/certificates.js';
 import { registerDescribe } from './tools/describe.js';
 import { registerEvents } from './tools/events.js';
 import { registerGet } from './tools/get.js';
@@ -33,7 +34,7 @@ Write tools exist only when the operator enabled writes and the execution mode i
 /** Builds the kubernetes MCP server: one McpServer per client session, sharing the cluster access. */
 export function createKubernetesServer(access: ClusterAccess, version: string): McpServer {
   const server = new McpServer({ name: SERVER_NAME, version }, { instructions: INSTRUCTIONS, capabilities: { logging: {} } });
-  const readTools = [registerList, registerGet, registerDescribe, registerLogs, registerEvents, registerApiResources, registerNamespaces, registerNodes, registerCanI, registerRollout, registerTop, registerValidate];
+  const readTools = [registerList, registerGet, registerDescribe, registerLogs, registerEvents, registerApiResources, registerNamespaces, registerNodes, registerCanI, registerRollout, registerTop, registerValidate, registerCertificates];
   // Registered only when the policy allows writes; checked again on every call.
   const writeTools = [registerApply, registerCreate, registerPatch, registerScale, registerRolloutRestart, registerRolloutUndo, registerLabel, registerAnnotate, registerDelete, registerCordon, registerUncordon, registerDrain];
   for (const register of [...readTools, ...writeTools]) register(server, access);

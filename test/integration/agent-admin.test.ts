@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,7 +45,7 @@ interface Finding {
 describe('admin agent over A2A on the demo cluster', () => {
   it('serves its card with exactly the skills of cards/admin.json', async () => {
     const card = (await (await fetch(`${agent.url}/.well-known/agent-card.json`, { headers: { 'A2A-Version': '1.0' } })).json()) as { skills: Array<{ id: string }> };
-    expect(card.skills.map((s) => s.id)).toEqual(['cluster-versions', 'node-health', 'upgrade-readiness']);
+    expect(card.skills.map((s) => s.id)).toEqual(['cluster-versions', 'node-health', 'upgrade-readiness', 'certificates', 'etcd-backup']);
   });
 
   it('versions: the API server runs v1.34.4, every kubelet too, no skew', async () => {
@@ -53,6 +54,14 @@ describe('admin agent over A2A on the demo cluster', () => {
     expect((r.data.kubelets as unknown[]).length).toBe(3);
     expect(r.text).toContain('v1.34.4');
     expect(r.text).toMatch(/all 3 kubelets run v1\.34\.4/);
+    // Component skew: kubelets and kube-proxy (from nodeInfo: the demo has no kube-proxy pods) are judged;
+    // the demo's control plane runs as host processes, so the API cannot show it.
+    const skew = r.data.skew as { ok: boolean; notVisible: string[]; rows: Array<{ component: string; status: string; version?: string; source: string }> };
+    expect(skew.ok).toBe(true);
+    expect(skew.rows.filter((x) => x.component === 'kubelet').map((x) => x.status)).toEqual(['ok', 'ok', 'ok']);
+    expect(skew.rows.filter((x) => x.component === 'kube-proxy').map((x) => [x.status, x.version])).toEqual([['ok', 'v1.34.4'], ['ok', 'v1.34.4'], ['ok', 'v1.34.4']]);
+    expect(skew.notVisible).toEqual(['kube-controller-manager', 'kube-scheduler', 'etcd', 'kubectl']);
+    expect(r.text).toMatch(/not visible from the API: kube-controller-manager, kube-scheduler, etcd, kubectl/);
   });
 
   it('node health: 3 Ready, none cordoned, capacity and pods per node', async () => {
@@ -81,6 +90,44 @@ describe('admin agent over A2A on the demo cluster', () => {
     expect(r.data.ready).toBe(true);
     expect(r.text).toMatch(/No served API is removed in v1\.35/);
     expect(r.text).toContain('[warning] single-replica workloads');
+    // Live objects were read with their writers; the demo's own writes use current apiVersions.
+    const live = r.data.liveApis as { objectsChecked: number; kinds: string[]; findings: unknown[] };
+    expect(live.objectsChecked).toBeGreaterThan(10);
+    expect(live.kinds).toEqual(expect.arrayContaining(['Deployment', 'StatefulSet', 'Endpoints']));
+    expect(live.findings).toEqual([]);
+    expect(r.text).toMatch(/Live objects: \d+ checked .* none through a deprecated or removed apiVersion/);
+  });
+
+  it('upgrade readiness names a client that writes a deprecated-but-served API (v1 Endpoints) and not a current one', async () => {
+    // v1.34 serves no removed apiVersion (api-versions lists only GA and the metrics/kwok groups), so
+    // the one deprecated API a client can still write here is v1 Endpoints (deprecated in v1.33).
+    const ns = 'adm-h5-live';
+    const kubectl = (args: string[], input?: string) => execFileSync(inject('kubectl'), args, { env: { ...process.env, KUBECONFIG: inject('kubeconfig') }, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], ...(input ? { input } : {}) });
+    kubectl(['create', 'namespace', ns]);
+    try {
+      kubectl(['apply', '-f', '-'], [
+        'apiVersion: v1', 'kind: Endpoints', 'metadata: {name: legacy-endpoints, namespace: adm-h5-live}', 'subsets: [{addresses: [{ip: 10.1.2.3}], ports: [{port: 80}]}]', '---',
+        'apiVersion: apps/v1', 'kind: Deployment', 'metadata: {name: current, namespace: adm-h5-live}',
+        'spec: {replicas: 2, selector: {matchLabels: {app: current}}, template: {metadata: {labels: {app: current}}, spec: {containers: [{name: c, image: nginx:1.27}]}}}',
+      ].join('\n'));
+      const r = await ask('Is the cluster ready to upgrade?');
+      const live = r.data.liveApis as { findings: Array<{ kind: string; apiVersion: string; status: string; objects: string[] }> };
+      expect(live.findings).toEqual([{ kind: 'Endpoints', apiVersion: 'v1', status: 'deprecated', removedIn: null, replacement: 'discovery.k8s.io/v1', objects: ['adm-h5-live/legacy-endpoints via kubectl-client-side-apply', 'adm-h5-live/legacy-endpoints via last-applied manifest'] }]);
+      const finding = (r.data.findings as Finding[]).find((f) => f.check === 'removed-apis');
+      expect(finding).toMatchObject({ severity: 'warning', title: 'Endpoints written through deprecated v1 (no removal planned)' });
+      expect(JSON.stringify(r.data)).not.toContain('adm-h5-live/current');
+      expect(r.data.ready).toBe(true);
+    } finally {
+      kubectl(['delete', 'namespace', ns, '--wait=false']);
+    }
+  });
+
+  it('etcd backup: detects the kwok demo and gives its snapshot procedure', async () => {
+    const r = await ask('How do I back up etcd on this cluster?');
+    expect(r.data).toMatchObject({ skill: 'etcd-backup', kind: 'kwok', etcdAccessible: true });
+    expect((r.data.evidence as string[]).join(' ')).toMatch(/kwok fake node|kwok\.x-k8s\.io/);
+    expect(r.text).toContain('kwokctl snapshot save');
+    expect(r.text).toContain('127.0.0.1');
   });
 
   it('a { skill } data part picks the skill over the text; an unknown skill is named', async () => {
@@ -91,7 +138,7 @@ describe('admin agent over A2A on the demo cluster', () => {
   });
 
   it('an unknown request gets an honest answer naming the LLM setting', async () => {
-    const r = await ask('Compose a haiku about etcd compaction');
+    const r = await ask('Compose a haiku about autumn leaves');
     expect(r.data).toMatchObject({ understood: false, llmProvider: 'none' });
     expect(r.text).toContain('llm.provider');
     expect(r.text).toContain('upgrade-readiness');

@@ -16,7 +16,7 @@ const podName = async (namespace: string, app: string): Promise<string> => {
 describe('kubernetes MCP server: read tools on the demo cluster', () => {
   it('lists only read tools, each with an output schema and honest annotations', async () => {
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual(['k8s_api_resources', 'k8s_can_i', 'k8s_describe', 'k8s_events', 'k8s_get', 'k8s_list', 'k8s_logs', 'k8s_namespaces', 'k8s_nodes', 'k8s_rollout', 'k8s_top', 'k8s_validate']);
+    expect(tools.map((t) => t.name).sort()).toEqual(['k8s_api_resources', 'k8s_can_i', 'k8s_certificates', 'k8s_describe', 'k8s_events', 'k8s_get', 'k8s_list', 'k8s_logs', 'k8s_namespaces', 'k8s_nodes', 'k8s_rollout', 'k8s_top', 'k8s_validate']);
     for (const tool of tools) {
       expect(tool.outputSchema, tool.name).toBeDefined();
       expect(tool.annotations?.readOnlyHint, tool.name).toBe(true);

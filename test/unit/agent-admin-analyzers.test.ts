@@ -40,7 +40,12 @@ describe('admin skills', () => {
       ['Is the cluster ready to upgrade?', 'upgrade-readiness'],
       ['What blocks an upgrade to the next Kubernetes version?', 'upgrade-readiness'],
       ['Which deprecated APIs do we use?', 'upgrade-readiness'],
-      ['Compose a haiku about etcd compaction', undefined],
+      ['How do I back up etcd on this cluster?', 'etcd-backup'],
+      ['Take an etcd snapshot before the upgrade', 'etcd-backup'],
+      ['Which certificates expire soon?', 'certificates'],
+      ['Is any TLS secret expired?', 'certificates'],
+      ['When does the API server cert expire?', 'certificates'],
+      ['Compose a haiku about autumn leaves', undefined],
     ];
     for (const [q, skill] of cases) expect(chooseAdminSkill(q), q).toBe(skill);
   });

@@ -5,7 +5,7 @@ import { kubeRequest } from '../../../shared/kube-http.js';
 import { registerPolicedTool } from '../../../shared/mcp/register.js';
 import { toolResult } from '../../../shared/mcp/result.js';
 import { type ClusterAccess, scrubSecretValues } from '../../../shared/cluster-access.js';
-import { cutTable, GROUPED_VIEW_MIN_ROWS, type ServerTable, viewPage } from '../format.js';
+import { cutTable, GROUPED_VIEW_MIN_ROWS, type ServerTable, viewPage, writersOf } from '../format.js';
 import { contextInput, kindInput, limitInput, namespaceInput, selectorInput } from '../../../shared/mcp/inputs.js';
 
 export const TABLE_ACCEPT = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json';
@@ -25,6 +25,17 @@ export const listOutput = {
   count: z.number().int(),
   remaining: z.number().int().nullable().describe('objects left after this page, when the server knows'),
   continue: z.string().nullable().describe('pass as `continue` for the next page'),
+  writers: z
+    .array(
+      z.object({
+        namespace: z.string().nullable(),
+        name: z.string(),
+        managedFields: z.array(z.object({ manager: z.string(), operation: z.string(), apiVersion: z.string(), time: z.string().nullable() })),
+        lastAppliedApiVersion: z.string().nullable(),
+      }),
+    )
+    .optional()
+    .describe('writers: true only — per object, who wrote it through which apiVersion (managedFields without fieldsV1; the last-applied annotation\'s apiVersion)'),
 };
 
 export function registerList(server: McpServer, access: ClusterAccess): void {
@@ -50,6 +61,7 @@ export function registerList(server: McpServer, access: ClusterAccess): void {
           .enum(['rows', 'grouped', 'auto'])
           .default('auto')
           .describe(`rows: one line per object (items); grouped: one line per set of objects that differ only by name (groups); auto (default): grouped when the page has more than ${GROUPED_VIEW_MIN_ROWS} objects and grouping at least halves its lines`),
+        writers: z.boolean().default(false).describe('Also return, per object, the managers and apiVersions it was written with (managedFields manager/operation/apiVersion/time and the last-applied apiVersion) — for finding clients that use deprecated API versions'),
         context: contextInput,
       },
       outputSchema: listOutput,
@@ -91,6 +103,14 @@ export function registerList(server: McpServer, access: ClusterAccess): void {
         count,
         remaining,
         continue: next,
+        ...(args.writers
+          ? {
+              writers: (table.rows ?? []).map((row) => {
+                const metadata = (row.object?.metadata ?? {}) as Record<string, unknown>;
+                return { namespace: typeof metadata.namespace === 'string' ? metadata.namespace : null, name: String(metadata.name ?? ''), ...writersOf(metadata) };
+              }),
+            }
+          : {}),
       });
     },
     scrubSecretValues(access),
