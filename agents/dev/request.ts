@@ -92,7 +92,7 @@ export function scheduleFromText(text: string): { cron: string; phrase: string }
   return { cron: `${minute} ${hour} 1 * *`, phrase };
 }
 
-function findImage(text: string): string | undefined {
+export function findImage(text: string): string | undefined {
   const patterns = [
     /\bimage\s+["'`]?([^\s"'`,]+)/i,
     /\busing\s+(?:the\s+)?(?:image\s+)?["'`]?([^\s"'`,]+)/i,

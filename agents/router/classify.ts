@@ -32,6 +32,9 @@ export function words(text: string): string[] {
 /** Cues for what tags alone miss: the shape of a question, not its nouns. */
 const CUES: Array<{ pattern: RegExp; agent: string; skill: string; weight: number; label: string }> = [
   { pattern: /^\s*(how many|what is the (status|state|image|port|namespace|schedule|host|type)|get (the )?logs)/i, agent: 'ops', skill: 'cluster-query', weight: 2, label: 'asks for one value' },
+  // A limit or request is a value in the spec; "when will it reach its limit" is a forecast.
+  { pattern: /^\s*what (is|are) the (memory|cpu) (limits?|requests?)\b/i, agent: 'ops', skill: 'cluster-query', weight: 4, label: 'asks for a configured limit' },
+  { pattern: /\bhelm charts?\b|\b(create|generate|write|make|scaffold|package)\b.*\bcharts?\b/i, agent: 'dev', skill: 'generate-chart', weight: 5, label: 'asks for a Helm chart' },
   { pattern: /^\s*(describe|show|list|get)\b|\b(annotations?|labels?)\b/i, agent: 'ops', skill: 'cluster-query', weight: 1.5, label: 'asks to see objects' },
   { pattern: /^\s*(analy[sz]e|scan)\b|\b(analy[sz]e|scan|health[- ]?check)\b.*\b(cluster|namespace|ns)\b|\bwhat('s| is) (wrong|broken) in\b|\b(problems|issues|misconfigurations?)\b.*\bin (the )?(cluster|namespace)\b|\b(cluster|namespace)\b.*\bfor (problems|issues|misconfigurations?)\b/i, agent: 'ops', skill: 'analyze-cluster', weight: 4, label: 'asks for a sweep of a namespace or the cluster' },
   { pattern: /\bwhy\b|\bwhat('s| is) wrong\b|\bnot (working|starting|running|ready)\b|\bkeeps? (crashing|restarting)\b|\bfix\b/i, agent: 'ops', skill: 'diagnose-workload', weight: 3, label: 'asks for a cause' },

@@ -2,24 +2,27 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TaskState } from '@a2a-js/sdk';
+import { type Message, type Task } from '@a2a-js/sdk';
 import { type Client as A2AClient } from '@a2a-js/sdk/client';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parse } from 'yaml';
 import { createDevAgent } from '../../agents/dev/index.js';
-import { messageText } from '../../shared/a2a/parts.js';
+import { messageData, messageText, taskResult, userMessage } from '../../shared/a2a/parts.js';
+import { helmServerFactory } from '../../mcp-servers/helm/index.js';
 import { type RunningAgent } from '../../shared/a2a/serve.js';
 import { loadConfig } from '../../shared/config.js';
 import { createLogger } from '../../shared/logger.js';
 import { kubectl } from '../../tools/cluster/exec.js';
 import { askCompleted, sendRequest, serveForTest } from '../helpers/a2a.js';
-import { kubernetesClient } from '../helpers/mcp.js';
+import { connectInMemory, kubernetesClient, silentLogger, testConfig } from '../helpers/mcp.js';
 
 const k = (args: string[]) => kubectl(inject('kubectl'), inject('kubeconfig'), args);
 const exists = async (args: string[]) => (await k(['get', ...args, '--ignore-not-found', '-o', 'name'])).stdout.trim() !== '';
 
 let agent: RunningAgent;
 let mcp: Client;
+let helm: Client;
 let a2a: A2AClient;
 
 beforeAll(async () => {
@@ -28,14 +31,17 @@ beforeAll(async () => {
   const logger = createLogger({ level: 'silent' });
   // The kubernetes server as the default leaves it: READ-ONLY. The dev agent needs no write access.
   mcp = await kubernetesClient(inject('kubeconfig'));
-  const def = createDevAgent({ config, logger, mcp: { kubernetes: mcp } });
-  expect(def.mcpServers).toEqual(['kubernetes']);
+  // helm: lint and template of local charts only (read tools).
+  helm = await connectInMemory(helmServerFactory(testConfig({ K8S_EXPERTS_KUBECONFIG: inject('kubeconfig') }), silentLogger(), 'test', inject('helm'))());
+  const def = createDevAgent({ config, logger, mcp: { kubernetes: mcp, helm } });
+  expect(def.mcpServers).toEqual(['kubernetes', 'helm']);
   ({ agent, client: a2a } = await serveForTest(def, config, logger));
 });
 
 afterAll(async () => {
   await agent?.close();
   await mcp?.close();
+  await helm?.close();
 });
 
 interface Answer {
@@ -55,7 +61,7 @@ type Validation = { ran: boolean; passed: boolean; attempts: Array<{ mode: strin
 describe('dev agent over A2A (read-only kubernetes server)', () => {
   it('serves its card with exactly the skills of cards/dev.json', async () => {
     const card = await a2a.getAgentCard();
-    expect(card.skills.map((s) => s.id)).toEqual(['generate-manifest', 'kubectl-command']);
+    expect(card.skills.map((s) => s.id)).toEqual(['generate-manifest', 'generate-chart', 'kubectl-command']);
   });
 
   it('"Create a deployment of nginx with 2 replicas and a service": Deployment + Service, validated by the server, nothing created', async () => {
@@ -203,5 +209,46 @@ describe('dev agent: streaming', () => {
     const progress = seen.filter((s) => s.startsWith('TASK_STATE_WORKING: '));
     expect(progress.map((s) => s.replace('TASK_STATE_WORKING: ', '').split(' ').slice(0, 2).join(' '))).toEqual(['Plan: a', 'Validating 2', 'Fixed: name', 'Validating 2']);
     expect(seen.slice(-2)).toEqual(['artifact', 'TASK_STATE_COMPLETED']);
+  });
+});
+
+describe('dev agent: generate-chart over A2A', () => {
+  const send = async (text: string, options: { taskId?: string; contextId?: string; data?: unknown } = {}) => {
+    const reply: Message | Task = await a2a.sendMessage({ tenant: '', message: userMessage(text, options), configuration: undefined, metadata: undefined });
+    expect('status' in reply, 'expected a Task').toBe(true);
+    return reply as Task;
+  };
+
+  it('a request without an image gets questions (input-required); the answer on the same task completes the chart', async () => {
+    const first = await send('Create a helm chart named shop-web with an ingress and a secret API_TOKEN=tok-Qx81-secret');
+    expect(first.status?.state).toBe(TaskState.TASK_STATE_INPUT_REQUIRED);
+    const asked = messageData(first.status?.message)[0] as { skill: string; questions: Array<{ field: string; question: string; example: string }>; plan: Record<string, unknown> };
+    expect(asked.skill).toBe('generate-chart');
+    expect(asked.questions.map((q) => q.field)).toEqual(['image', 'ports', 'exposure.ingress.host']);
+    expect(asked.questions.every((q) => q.question.endsWith('?') && q.example.length > 0)).toBe(true);
+    expect(asked.plan).toMatchObject({ name: 'shop-web', secrets: ['API_TOKEN'] });
+    expect(messageText(first.status?.message)).toContain('Which container image');
+    expect(JSON.stringify(first)).not.toContain('tok-Qx81-secret');
+
+    // The answer, in plain words, on the same task.
+    const second = await send('image ghcr.io/acme/shop:2.4.1, port 8080, host shop.example.com', { taskId: first.id, contextId: first.contextId });
+    expect(second.id).toBe(first.id);
+    expect(second.status?.state, messageText(second.status?.message)).toBe(TaskState.TASK_STATE_COMPLETED);
+    const result = taskResult(second)!;
+    const data = result.data as { skill: string; plan: { name: string; image: { repository: string; tag: string }; ports: Array<{ port: number }>; secrets: string[]; exposure: { ingress: { host: string } } }; chart: { name: string; files: Record<string, string> }; validation: { passed: boolean }; rendered: Array<{ object: { kind: string } }> };
+    expect(data.skill).toBe('generate-chart');
+    expect(data.plan).toMatchObject({ name: 'shop-web', image: { repository: 'ghcr.io/acme/shop', tag: '2.4.1' }, ports: [{ port: 8080 }], secrets: ['API_TOKEN'], exposure: { ingress: { host: 'shop.example.com' } } });
+    expect(data.validation.passed).toBe(true);
+    expect(data.rendered.map((r) => r.object.kind)).toEqual(expect.arrayContaining(['Deployment', 'Service', 'Ingress', 'Secret']));
+    expect(Object.keys(data.chart.files)).toContain('values.schema.json');
+    expect(result.text).toContain('Assumptions');
+    expect(result.text).toMatch(/helm lint --strict\s+passed/);
+    expect(JSON.stringify(second)).not.toContain('tok-Qx81-secret');
+  });
+
+  it('a structured spec with a bad field: the error names the field', async () => {
+    const { text, data } = await ask('helm chart', { chart: { image: 'nginx:1.27', scaling: { replicas: -1 } } });
+    expect(data).toMatchObject({ skill: 'generate-chart', understood: false });
+    expect(text).toContain('chart.scaling.replicas');
   });
 });

@@ -32,3 +32,15 @@ describe('dev handler without a cluster', () => {
     expect(r.text).toContain('which image');
   });
 });
+
+describe('dev handler: generate-chart without the helm server', () => {
+  it('generates the chart and says plainly that helm could not validate it; secret values stay out', async () => {
+    const r = await run('Create a helm chart for nginx:1.27 with secret DB_PASSWORD=Hunter-3333');
+    const data = r.data as { skill: string; chart: { files: Record<string, string> }; validation: { helm: boolean; passed: boolean } };
+    expect(data.skill).toBe('generate-chart');
+    expect(Object.keys(data.chart.files)).toContain('templates/deployment.yaml');
+    expect(data.validation).toMatchObject({ helm: false, passed: false });
+    expect(r.text).toContain('Not validated with helm');
+    expect(JSON.stringify(r)).not.toContain('Hunter-3333');
+  });
+});

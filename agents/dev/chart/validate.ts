@@ -1,0 +1,156 @@
+/**
+ * A chart's files checked the way a careful person would before installing (I/O through the MCP
+ * servers only): written to a private temp dir (deleted afterwards), `helm lint --strict`,
+ * `helm template`, a server-side dry run of every rendered object (k8s_validate, in a namespace
+ * that exists — or the fallback is said), and the security agent's checks on the rendered
+ * objects. Nothing is installed or applied.
+ */
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { parse } from 'yaml';
+import { mcpToolBox, tryTool } from '../../../shared/reasoning/toolbox.js';
+import { isRecord } from '../../../shared/records.js';
+import { parseYamlDocuments } from '../../../shared/yaml.js';
+import { scanObjects } from '../../security/scan.js';
+import type { Finding, Severity } from '../../security/checks/types.js';
+import type { ObjectVerdict } from '../heal.js';
+import { normalizeName } from '../names.js';
+import type { ChartFiles } from './files.js';
+
+export interface RenderedObject {
+  /** The template it came from, e.g. templates/deployment.yaml. */
+  source: string;
+  object: Record<string, unknown>;
+}
+
+export interface LintResult {
+  ran: boolean;
+  ok: boolean;
+  messages: Array<{ severity: string; text: string }>;
+  /** The tool's own words when it failed without structured messages. */
+  output?: string;
+}
+
+export interface ChartValidation {
+  /** The helm MCP server was connected (without it only the YAML could be checked). */
+  helm: boolean;
+  lint: LintResult;
+  template: { ran: boolean; ok: boolean; kinds: string[]; error?: string };
+  dryRun: { ran: boolean; ok: boolean; namespace: string; note?: string; objects: Array<ObjectVerdict & { source?: string }>; error?: string };
+  security: { ran: boolean; counts: Record<Severity, number>; findings: Finding[] };
+  /** Lint, template and dry run all passed. */
+  passed: boolean;
+}
+
+const call = <T>(client: Client | undefined, name: string, args: Record<string, unknown>, signal?: AbortSignal) => tryTool<T>(client && mcpToolBox(client), name, args, signal);
+
+/** The chart's directory name: its Chart.yaml name (helm lint wants them equal). */
+function chartDirName(files: ChartFiles): string {
+  try {
+    const chart: unknown = parse(files['Chart.yaml'] ?? '');
+    if (isRecord(chart) && typeof chart.name === 'string' && /^[a-z0-9][-a-z0-9_.]*$/i.test(chart.name)) return chart.name;
+  } catch {
+    // A Chart.yaml that does not parse: lint says so; the directory still needs a name.
+  }
+  return 'chart';
+}
+
+/** Writes the files under a fresh temp dir, runs `use`, and deletes the dir whatever happens. */
+export async function withChartDir<T>(files: ChartFiles, use: (dir: string) => Promise<T>): Promise<T> {
+  const root = await mkdtemp(join(tmpdir(), 'k8sx-chart-'));
+  try {
+    const dir = join(root, chartDirName(files));
+    for (const [path, content] of Object.entries(files)) {
+      if (path.split('/').some((p) => p === '..' || p === '') || path.startsWith('/')) continue;
+      await mkdir(dirname(join(dir, path)), { recursive: true });
+      await writeFile(join(dir, path), content, { mode: 0o600 });
+    }
+    await mkdir(dir, { recursive: true });
+    return await use(dir);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+}
+
+/** The documents of a rendered manifest, each with the template it came from. */
+export function renderedObjects(manifest: string): RenderedObject[] {
+  const out: RenderedObject[] = [];
+  for (const doc of manifest.split(/^---\s*$/m)) {
+    const source = /^# Source: [^/\n]+\/(.+)$/m.exec(doc)?.[1]?.trim() ?? '';
+    const { values } = parseYamlDocuments(doc);
+    for (const v of values) if (isRecord(v) && typeof v.kind === 'string') out.push({ source, object: v });
+  }
+  return out;
+}
+
+const SEVERITY_ZERO: Record<Severity, number> = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
+
+export interface ValidateOptions {
+  release?: string;
+  namespace?: string;
+  signal?: AbortSignal;
+}
+
+export async function validateChart(clients: { helm?: Client | undefined; kubernetes?: Client | undefined }, files: ChartFiles, options: ValidateOptions = {}): Promise<{ validation: ChartValidation; rendered: RenderedObject[] }> {
+  const { signal } = options;
+  const release = normalizeName(options.release ?? chartDirName(files)).slice(0, 53);
+  const validation: ChartValidation = {
+    helm: clients.helm !== undefined,
+    lint: { ran: false, ok: false, messages: [] },
+    template: { ran: false, ok: false, kinds: [] },
+    dryRun: { ran: false, ok: false, namespace: options.namespace ?? 'default', objects: [] },
+    security: { ran: false, counts: { ...SEVERITY_ZERO }, findings: [] },
+    passed: false,
+  };
+  if (!clients.helm) {
+    validation.lint.output = 'the helm MCP server is not connected to this agent: helm lint and helm template could not run';
+    return { validation, rendered: [] };
+  }
+
+  // The dry run goes into the namespace asked for when it exists; else into default, and the answer says so.
+  let namespace = options.namespace ?? 'default';
+  if (options.namespace && clients.kubernetes) {
+    const ns = await call<unknown>(clients.kubernetes, 'k8s_get', { kind: 'namespace', name: options.namespace }, signal);
+    if (!ns.ok && /not found/i.test(ns.text)) {
+      validation.dryRun.note = `namespace ${options.namespace} does not exist: validated in default (install with --create-namespace)`;
+      namespace = 'default';
+    }
+  }
+  validation.dryRun.namespace = namespace;
+
+  const helm = clients.helm;
+  const manifest = await withChartDir(files, async (dir) => {
+    const lint = await call<{ ok: boolean; messages: Array<{ severity: string; text: string }> }>(helm, 'helm_lint', { chart: dir, strict: true }, signal);
+    // The temp dir is nobody's business: paths are shown relative to the chart.
+    validation.lint = { ran: true, ok: lint.ok && lint.structured?.ok === true, messages: (lint.structured?.messages ?? []).map((m) => ({ ...m, text: m.text.replaceAll(dir, '.') })) };
+    if (!validation.lint.ok && validation.lint.messages.every((m) => m.severity !== 'ERROR')) validation.lint.output = lint.text.replaceAll(dir, '.').slice(0, 4000);
+    const rendered = await call<{ manifest: string; kinds: string[] }>(helm, 'helm_template', { chart: dir, release, namespace }, signal);
+    validation.template = { ran: true, ok: rendered.ok && rendered.structured !== undefined, kinds: rendered.structured?.kinds ?? [], ...(rendered.ok ? {} : { error: rendered.text.replaceAll(dir, '.').slice(0, 4000) }) };
+    return rendered.structured?.manifest;
+  });
+  const rendered = manifest ? renderedObjects(manifest) : [];
+
+  if (rendered.length > 0) {
+    const findings = scanObjects(rendered.map((r) => r.object));
+    validation.security = { ran: true, findings, counts: findings.reduce((c, f) => ({ ...c, [f.severity]: c[f.severity] + 1 }), { ...SEVERITY_ZERO }) };
+  }
+
+  if (rendered.length > 0 && clients.kubernetes) {
+    const yaml = rendered.map((r) => JSON.stringify(r.object)).join('\n---\n');
+    const r = await call<{ valid: boolean; objects: ObjectVerdict[] }>(clients.kubernetes, 'k8s_validate', { manifest: yaml, namespace, mode: 'create' }, signal);
+    if (r.ok && r.structured) {
+      validation.dryRun.ran = true;
+      validation.dryRun.ok = r.structured.valid;
+      validation.dryRun.objects = r.structured.objects.map((v) => {
+        const from = rendered.find((x) => x.object.kind === v.kind && isRecord(x.object.metadata) && x.object.metadata.name === v.name);
+        const { kind, apiVersion, name, namespace: ns, status, valid, error } = v;
+        return { kind, apiVersion, name, namespace: ns, status, valid, error, ...(from ? { source: from.source } : {}) };
+      });
+    } else validation.dryRun.error = r.text;
+  } else if (!clients.kubernetes) validation.dryRun.error = 'the kubernetes MCP server is not connected to this agent';
+
+  validation.passed = validation.lint.ok && validation.template.ok && validation.dryRun.ran && validation.dryRun.ok;
+  return { validation, rendered };
+}
