@@ -11,11 +11,11 @@ import type { DraftedChange } from './change.js';
 export const devChartAnswer = z.looseObject({
   skill: z.literal('generate-chart'),
   chart: z.object({ name: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/), files: z.record(z.string(), z.string()) }),
-  /** The release's namespace, when the request named one. */
-  namespace: z.string().optional(),
+  /** The release's namespace is the plan's, when the request named one. */
+  plan: z.looseObject({ namespace: z.string().optional() }).optional(),
   validation: z.looseObject({ passed: z.boolean() }).optional(),
-  /** The chart rendered with its default values (Secret values masked): what the guardian judges. */
-  rendered: z.string().optional(),
+  /** The objects the chart renders with its default values (Secret values masked): what the guardian judges. */
+  rendered: z.array(z.looseObject({ object: z.record(z.string(), z.unknown()) })).optional(),
 });
 export type DevChartAnswer = z.infer<typeof devChartAnswer>;
 
@@ -43,7 +43,7 @@ export function changeFromChartAnswer(data: DevChartAnswer, intent: ChartIntent,
   if (!intent.write && !intent.install) return { reason: 'the request only asks for the chart (say "write it to the workspace" or "install it" to change something)' };
   if (data.validation && !data.validation.passed) return { reason: 'the chart does not pass validation (see dev\'s answer): nothing is proposed' };
   const { name, files } = data.chart;
-  const namespace = data.namespace ?? 'default';
+  const namespace = data.plan?.namespace ?? 'default';
   const steps: ProposalStep[] = [];
   const verbs: string[] = [];
   if (intent.write) {
@@ -66,7 +66,7 @@ export function changeFromChartAnswer(data: DevChartAnswer, intent: ChartIntent,
     summary: verbs.join(', then '),
     steps,
     // The guardian judges the install by what the chart renders; a workspace write touches no cluster object.
-    action: { verb, kind: 'HelmChart', name, ...(intent.install ? { namespace, ...(data.rendered ? { manifest: data.rendered } : {}) } : {}) },
+    action: { verb, kind: 'HelmChart', name, ...(intent.install ? { namespace, ...(data.rendered?.length ? { manifest: data.rendered.map((r) => r.object) } : {}) } : {}) },
     secretKeys: [],
   };
 }

@@ -53,7 +53,7 @@ const guardian: AskGuardian = async (action, proposalId) => {
 };
 
 const files = filesOf(CHART_DIR);
-const answer = (name: string) => ({ skill: 'generate-chart' as const, chart: { name, files }, namespace: NS, validation: { passed: true } });
+const answer = (name: string) => ({ skill: 'generate-chart' as const, chart: { name, files }, plan: { namespace: NS }, validation: { passed: true } });
 
 async function propose(name: string, intent: { write: boolean; install: boolean }) {
   const staged = intent.install ? execution.layer.stageChart(answer(name).chart) : undefined;

@@ -29,6 +29,7 @@ const NS = 'exec-crew';
 const PROPOSE_NS = 'exec-crew-propose';
 const DEV_NS = 'exec-crew-dev';
 const INJECT_NS = 'exec-crew-planted';
+const CHART_NS = 'exec-crew-chart';
 const SECRET_VALUE = 'crew-canary-Hx71-value';
 
 const k = (args: string[], input?: string) => kubectl(inject('kubectl'), inject('kubeconfig'), args, input);
@@ -84,7 +85,7 @@ const proposalEntries = async (proposalId: string) => (await audit.list({ limit:
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'k8sx-exec-crew-'));
-  config = loadConfig({ env: { K8S_EXPERTS_KUBECONFIG: inject('kubeconfig'), K8S_EXPERTS_PROMETHEUS_URL: inject('prometheusUrl'), K8S_EXPERTS_HELM: inject('helm'), K8S_EXPERTS_DATA_DIR: join(dir, 'state'), K8S_EXPERTS_EXECUTION_MODE: 'execute' }, cwd: '/' });
+  config = loadConfig({ env: { K8S_EXPERTS_KUBECONFIG: inject('kubeconfig'), K8S_EXPERTS_PROMETHEUS_URL: inject('prometheusUrl'), K8S_EXPERTS_HELM: inject('helm'), K8S_EXPERTS_DATA_DIR: join(dir, 'state'), K8S_EXPERTS_EXECUTION_MODE: 'execute', K8S_EXPERTS_WORKSPACE_DIR: join(dir, 'workspace') }, cwd: '/' });
   for (const ns of [NS, PROPOSE_NS, DEV_NS, INJECT_NS]) await k(['create', 'namespace', ns]);
   await k(['apply', '-f', '-'], [deploymentYaml('web', 2), deploymentYaml('api', 2), deploymentYaml('keep', 2, INJECT_NS)].join('---\n'));
   await plantInjection();
@@ -97,7 +98,7 @@ afterAll(async () => {
   await crew?.close();
   await audit?.close();
   await k(['delete', 'clusterlogs', 'exec-crew-injected', '--ignore-not-found']);
-  await k(['delete', 'namespace', NS, PROPOSE_NS, DEV_NS, INJECT_NS, '--ignore-not-found', '--wait=true', '--timeout=120s']);
+  await k(['delete', 'namespace', NS, PROPOSE_NS, DEV_NS, INJECT_NS, CHART_NS, '--ignore-not-found', '--wait=true', '--timeout=120s']);
 }, 180_000);
 
 describe('changes through the crew (execution mode execute)', () => {
@@ -143,6 +144,23 @@ describe('changes through the crew (execution mode execute)', () => {
     // The task is over: another answer on it is refused by the server, and nothing runs again.
     await expect(client.sendMessage(send('approve', { taskId: first.id, contextId: first.contextId }))).rejects.toThrow();
     expect((await proposalEntries(request.proposalId)).filter((e) => e.action === 'execution')).toHaveLength(1);
+  });
+
+  it('a Helm chart dev generates is written to the workspace and installed only once a person approves', async () => {
+    const first = await ask(`Create a helm chart for nginx:1.27.3 named storefront on port 80, write it to the workspace and install it in namespace ${CHART_NS}`);
+    const request = approvalOf(first);
+    expect(request.verdict.rules).toContain('charts-and-files-need-approval');
+    expect(request.proposal.steps.map((s) => s.tool)).toEqual(['workspace_write_files', 'helm_install']);
+    expect(request.proposal.dryRun.summary).toMatch(/would write \d+ files .*helm install would create release storefront/s);
+    expect(readdirSync(dir)).not.toContain('workspace');
+    expect(await exists(['namespace', CHART_NS])).toBe(false);
+
+    const { data } = resultOf(await ask('approve', { taskId: first.id, contextId: first.contextId, data: { approval: { ...request.reply.approve.approval, by: 'tester' } } }));
+    expect(data.outcome, String(data.message)).toBe('executed');
+    const chartDir = join(dir, 'workspace', 'charts', 'storefront');
+    expect(readdirSync(chartDir)).toEqual(expect.arrayContaining(['Chart.yaml', 'values.yaml', 'values.schema.json', 'templates']));
+    expect(readFileSync(join(chartDir, 'Chart.yaml'), 'utf8')).toMatch(/^name: storefront$/m);
+    expect(await exists(['deployment', '-n', CHART_NS, '-l', 'app.kubernetes.io/instance=storefront'])).toBe(true);
   });
 
   it('keeps waiting after an answer that is not one, and changes nothing on a rejection', async () => {

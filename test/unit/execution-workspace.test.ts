@@ -84,7 +84,8 @@ describe('workspace_write_files', () => {
 });
 
 describe('a chart answer as a change', () => {
-  const answer = { skill: 'generate-chart' as const, chart: { name: 'shop', files: chart }, namespace: 'shop', validation: { passed: true }, rendered: 'kind: Service\n' };
+  const service = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'shop' } };
+  const answer = { skill: 'generate-chart' as const, chart: { name: 'shop', files: chart }, plan: { namespace: 'shop' }, validation: { passed: true }, rendered: [{ source: 'templates/service.yaml', object: service }] };
 
   it.each([
     ['Create a Helm chart for nginx', { write: false, install: false }],
@@ -108,7 +109,7 @@ describe('a chart answer as a change', () => {
         { tool: 'workspace_write_files', args: { directory: 'charts/shop', files: chart } },
         { tool: 'helm_install', args: { release: 'shop', chart: '/staged/abc/shop', namespace: 'shop', createNamespace: true } },
       ],
-      action: { verb: 'install', kind: 'HelmChart', name: 'shop', namespace: 'shop', manifest: 'kind: Service\n' },
+      action: { verb: 'install', kind: 'HelmChart', name: 'shop', namespace: 'shop', manifest: [service] },
     });
     expect(changeFromChartAnswer(answer, { write: false, install: true })).toMatchObject({ reason: expect.stringContaining('could not be kept') });
   });
