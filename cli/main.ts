@@ -6,6 +6,7 @@ import { registerAgentCommand } from './commands/agent.js';
 import { registerApprovalCommands } from './commands/approve.js';
 import { registerAskCommand } from './commands/ask.js';
 import { registerAuditCommands } from './commands/audit.js';
+import { registerBackupCommands } from './commands/backup.js';
 import { registerCheckCommand } from './commands/check.js';
 import { registerClusterCommands } from './commands/cluster.js';
 import { registerDeprecationsCommand } from './commands/deprecations.js';
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerApprovalCommands(program);
   registerAgentCommand(program);
   registerAuditCommands(program);
+  registerBackupCommands(program);
   registerCheckCommand(program);
   registerClusterCommands(program);
   registerDeprecationsCommand(program);
