@@ -8,6 +8,8 @@ import type { Logger } from '../../shared/logger.js';
 import type { ToolBox } from '../../shared/reasoning/engine.js';
 import { llmFallback } from '../../shared/reasoning/llm/fallback.js';
 import { AdminReads, desiredOf } from './cluster.js';
+import { namespaceBackupSkill } from './backup-plan.js';
+import { nodeMaintenanceSkill } from './maintenance-skill.js';
 import { nodeHealthReport, renderNode } from './nodes.js';
 import { requestedSkill } from '../../shared/a2a/agent.js';
 import { ADMIN_SKILLS, type AdminSkill, chooseAdminSkill } from './skills.js';
@@ -175,15 +177,24 @@ async function etcdBackupSkill(reads: AdminReads, progress: (t: string) => void)
   return { text: renderEtcdGuidance(guidance), data: { skill: 'etcd-backup', ...guidance } };
 }
 
-type SkillRunner = (reads: AdminReads, text: string, progress: (t: string) => void) => Promise<TaskResult>;
+interface SkillRun {
+  reads: AdminReads;
+  client: Client;
+  text: string;
+  progress: (t: string) => void;
+  signal: AbortSignal;
+}
+type SkillRunner = (run: SkillRun) => Promise<TaskResult>;
 
 /** One runner per skill: a new skill is one line here (and its id in skills.ts and the card). */
 const SKILL_RUNNERS: Record<AdminSkill, SkillRunner> = {
-  'cluster-versions': (reads, _text, progress) => versions(reads, progress),
-  'node-health': (reads, text, progress) => nodeHealthSkill(reads, text, progress),
-  'upgrade-readiness': (reads, _text, progress) => upgrade(reads, progress),
-  certificates: (reads, _text, progress) => certificatesSkill(reads, progress),
-  'etcd-backup': (reads, _text, progress) => etcdBackupSkill(reads, progress),
+  'cluster-versions': ({ reads, progress }) => versions(reads, progress),
+  'node-health': ({ reads, text, progress }) => nodeHealthSkill(reads, text, progress),
+  'upgrade-readiness': ({ reads, progress }) => upgrade(reads, progress),
+  certificates: ({ reads, progress }) => certificatesSkill(reads, progress),
+  'etcd-backup': ({ reads, progress }) => etcdBackupSkill(reads, progress),
+  'node-maintenance': ({ client, text, progress, signal }) => nodeMaintenanceSkill(client, text, progress, signal),
+  'namespace-backup': ({ reads, text, progress }) => namespaceBackupSkill(reads, text, progress),
 };
 
 export function adminHandler(tools: ToolBox, client: Client, config: Config, logger: Logger): TaskHandler {
@@ -193,7 +204,7 @@ export function adminHandler(tools: ToolBox, client: Client, config: Config, log
     logger,
     tools,
     systemPrompt: ADMIN_SYSTEM_PROMPT,
-    skills: "the cluster's versions and component skew (cluster-versions), node health and maintenance state (node-health), upgrade readiness with deprecated and removed APIs (upgrade-readiness), certificate expiry (certificates) and etcd backup guidance (etcd-backup)",
+    skills: "the cluster's versions and component skew (cluster-versions), node health and maintenance state (node-health), upgrade readiness with deprecated and removed APIs (upgrade-readiness), certificate expiry (certificates), etcd backup guidance (etcd-backup), node maintenance plans (node-maintenance) and namespace backups (namespace-backup)",
     skillIds: ADMIN_SKILLS,
   });
   return async (ctx) => {
@@ -207,7 +218,7 @@ export function adminHandler(tools: ToolBox, client: Client, config: Config, log
     const progress = (t: string) => ctx.progress(t, { skill });
     let result: TaskResult;
     try {
-      result = await SKILL_RUNNERS[skill](reads, ctx.text, progress);
+      result = await SKILL_RUNNERS[skill]({ reads, client, text: ctx.text, progress, signal: ctx.signal });
     } catch (e) {
       // A tool's own refusal (RBAC, an unreachable cluster) is an answer, not a crash.
       if (!isUserError(e) || ctx.signal.aborted) throw e;

@@ -45,6 +45,7 @@ const CUES: Array<{ pattern: RegExp; agent: string; skill: string; weight: numbe
   { pattern: /\b(may|can|should) i\b.*\b(delete|remove|scale|drain|apply|deploy|restart|patch)\b|\bis it safe\b|\ballowed to\b/i, agent: 'guardian', skill: 'verdict', weight: 4, label: 'asks for permission' },
   { pattern: /\b(the watch|watch (loop|findings?|report|results?))\b/i, agent: 'observability', skill: 'watch', weight: 3, label: 'asks what the watch found' },
   { pattern: /\bupgrade\b/i, agent: 'admin', skill: 'upgrade-readiness', weight: 3, label: 'mentions an upgrade' },
+  { pattern: /\b(deprecated|removed)\b.*\bapi ?(versions?|groups?|s)?\b|\bapi ?(versions?|s)\b.*\b(deprecated|removed)\b/i, agent: 'admin', skill: 'upgrade-readiness', weight: 3, label: 'asks about deprecated or removed APIs' },
   { pattern: /\b(secure|security|vulnerab|hardening|run(s)? as root|cluster-admin|network ?polic)/i, agent: 'security', skill: 'posture-report', weight: 3, label: 'asks about security' },
   { pattern: /\breview\b.*\b(yaml|manifest|this)\b|\b(this|my) (yaml|manifest)\b.*\b(safe|secure|security)\b/i, agent: 'security', skill: 'review-manifest', weight: 4, label: 'brings a manifest to review' },
 ];

@@ -33,6 +33,7 @@ afterAll(async () => {
 });
 
 const ask = (text: string, data?: unknown) => askCompleted(client, text, data);
+const kubectlJson = (args: string[]) => execFileSync(inject('kubectl'), args, { env: { ...process.env, KUBECONFIG: inject('kubeconfig') }, encoding: 'utf8' });
 
 interface Finding {
   check: string;
@@ -45,7 +46,7 @@ interface Finding {
 describe('admin agent over A2A on the demo cluster', () => {
   it('serves its card with exactly the skills of cards/admin.json', async () => {
     const card = (await (await fetch(`${agent.url}/.well-known/agent-card.json`, { headers: { 'A2A-Version': '1.0' } })).json()) as { skills: Array<{ id: string }> };
-    expect(card.skills.map((s) => s.id)).toEqual(['cluster-versions', 'node-health', 'upgrade-readiness', 'certificates', 'etcd-backup']);
+    expect(card.skills.map((s) => s.id)).toEqual(['cluster-versions', 'node-health', 'upgrade-readiness', 'certificates', 'etcd-backup', 'node-maintenance', 'namespace-backup']);
   });
 
   it('versions: the API server runs v1.34.4, every kubelet too, no skew', async () => {
@@ -103,6 +104,8 @@ describe('admin agent over A2A on the demo cluster', () => {
     // the one deprecated API a client can still write here is v1 Endpoints (deprecated in v1.33).
     const ns = 'adm-h5-live';
     const kubectl = (args: string[], input?: string) => execFileSync(inject('kubectl'), args, { env: { ...process.env, KUBECONFIG: inject('kubeconfig') }, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], ...(input ? { input } : {}) });
+    // A namespace left terminating by an earlier run would refuse the create.
+    kubectl(['delete', 'namespace', ns, '--ignore-not-found', '--wait=true', '--timeout=120s']);
     kubectl(['create', 'namespace', ns]);
     try {
       kubectl(['apply', '-f', '-'], [
@@ -118,7 +121,7 @@ describe('admin agent over A2A on the demo cluster', () => {
       expect(JSON.stringify(r.data)).not.toContain('adm-h5-live/current');
       expect(r.data.ready).toBe(true);
     } finally {
-      kubectl(['delete', 'namespace', ns, '--wait=false']);
+      kubectl(['delete', 'namespace', ns, '--wait=true', '--timeout=120s']);
     }
   });
 
@@ -130,11 +133,42 @@ describe('admin agent over A2A on the demo cluster', () => {
     expect(r.text).toContain('127.0.0.1');
   });
 
+  it('namespace backup: what a backup of payments holds, counted from the live namespace, and the commands', async () => {
+    const r = await ask('Back up namespace payments');
+    expect(r.data).toMatchObject({ skill: 'namespace-backup', namespaces: ['payments'] });
+    const counts = r.data.counts as Array<{ kind: string; count: number }>;
+    const live = (kind: string, filter: (o: { metadata: { name: string }; type?: string }) => boolean = () => true) =>
+      (JSON.parse(kubectlJson(['get', kind, '-n', 'payments', '-o', 'json'])) as { items: Array<{ metadata: { name: string }; type?: string }> }).items.filter(filter).length;
+    const count = (kind: string) => counts.find((c) => c.kind === kind)?.count ?? 0;
+    expect(count('Deployment')).toBe(live('deployments'));
+    expect(count('Service')).toBe(live('services'));
+    // The cluster makes kube-root-ca.crt and the default ServiceAccount again: not counted.
+    expect(count('ConfigMap')).toBe(live('configmaps', (o) => o.metadata.name !== 'kube-root-ca.crt'));
+    expect(count('ServiceAccount')).toBe(live('serviceaccounts', (o) => o.metadata.name !== 'default'));
+    expect(r.data.secrets).toBe(live('secrets', (o) => o.type !== 'kubernetes.io/service-account-token'));
+    expect(r.text).toContain('k8s-experts backup create --namespace payments --out payments-backup.tar.gz --key-file');
+    expect(r.text).toContain('k8s-experts backup restore payments-backup.tar.gz --key-file <key file> --apply');
+    const none = await ask('Back up a namespace for me');
+    expect(none.data).toMatchObject({ skill: 'namespace-backup', error: 'no-namespace' });
+    expect(none.text).toContain('payments');
+  });
+
+  it('node maintenance: a rolling plan over every node, each drain with its commands and a capacity check', async () => {
+    const r = await ask('Plan a rolling upgrade of all nodes');
+    expect(r.data.skill).toBe('node-maintenance');
+    const nodes = (JSON.parse(kubectlJson(['get', 'nodes', '-o', 'json'])) as { items: Array<{ metadata: { name: string } }> }).items.map((n) => n.metadata.name);
+    expect([...(r.data.targets as string[])].sort()).toEqual([...nodes].sort());
+    const steps = r.data.steps as Array<{ node: string; commands: string[] }>;
+    expect(steps.map((s) => s.node).sort()).toEqual([...nodes].sort());
+    expect(steps[0]!.commands.join('\n')).toContain(`kubectl drain ${steps[0]!.node} --ignore-daemonsets`);
+    expect(r.text).toMatch(/cordon/);
+  });
+
   it('a { skill } data part picks the skill over the text; an unknown skill is named', async () => {
     const r = await ask('tell me about the cluster', { skill: 'node-health' });
     expect(r.data).toMatchObject({ skill: 'node-health', chosenBy: 'caller' });
-    const bad = await ask('tell me about the cluster', { skill: 'backup' });
-    expect(bad.data).toMatchObject({ error: 'unknown-skill', skill: 'backup' });
+    const bad = await ask('tell me about the cluster', { skill: 'backup-everything' });
+    expect(bad.data).toMatchObject({ error: 'unknown-skill', skill: 'backup-everything' });
   });
 
   it('an unknown request gets an honest answer naming the LLM setting', async () => {
