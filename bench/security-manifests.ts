@@ -5,7 +5,10 @@
  * seeded mix of bad settings, one per control family; RBAC objects are narrow or over-broad;
  * half of the namespaces have a default-deny NetworkPolicy. Each object carries its ground truth
  * (which families were made bad, which were set right) so a test can check the mix covers every
- * family both ways. Pure: nothing is written or sent anywhere.
+ * family both ways. Namespaces whose index is a multiple of 3 get a PodDisruptionBudget for their
+ * long-running workloads (one of them blocking every disruption), and about half of the replicated
+ * workloads a preferred pod anti-affinity, so the availability checks see both sides. Pure:
+ * nothing is written or sent anywhere.
  */
 
 /** The control families the bench counts findings in; each tool's check ids are mapped onto these. */
@@ -25,6 +28,7 @@ export const FAMILIES = [
   'image-tag',
   'pull-policy',
   'secret-in-env',
+  'service-account-token',
   'rbac',
   'network-policy',
   'replicas',
@@ -60,6 +64,8 @@ const NAMESPACES = 10;
 /** Namespaces with an even index get a default-deny policy. */
 const nsName = (i: number) => `bench-${i}`;
 const hasPolicy = (ns: number) => ns % 2 === 0;
+/** Namespaces with an index divisible by 3 get a PDB over tier: web; namespace 3's allows no disruption. */
+const hasPdb = (ns: number) => ns % 3 === 0;
 
 const WORKLOAD_KINDS = ['Deployment', 'Deployment', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'Pod', 'Pod'] as const;
 const OTHER_KINDS = ['Service', 'Service', 'Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'ConfigMap', 'ServiceAccount'] as const;
@@ -102,8 +108,7 @@ function podSpec(name: string, bad: Set<Family>, pick: () => number, withProbes:
   container.volumeMounts = [{ name: volumes[0]?.name ?? 'tmp', mountPath: '/tmp' }];
 
   const spec: Manifest = {
-    serviceAccountName: name,
-    automountServiceAccountToken: false,
+    ...(bad.has('service-account-token') ? {} : { serviceAccountName: name, automountServiceAccountToken: false }),
     containers: [container],
     volumes,
     securityContext: bad.has('seccomp') ? (pick() < 0.5 ? { seccompProfile: { type: 'Unconfined' } } : {}) : { seccompProfile: { type: 'RuntimeDefault' } },
@@ -126,6 +131,9 @@ function workload(kind: (typeof WORKLOAD_KINDS)[number], i: number, pick: () => 
   const labels = { app: name, ...(withProbes ? { tier: 'web' } : {}) };
   const metadata = { name, namespace: nsName(ns), labels };
   const template = { metadata: { labels }, spec: podSpec(name, bad, pick, withProbes) };
+  if (replicated && pick() < 0.5) {
+    template.spec.affinity = { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { app: name } } } }] } };
+  }
   let object: Manifest;
   switch (kind) {
     case 'Pod':
@@ -198,6 +206,14 @@ export function generateManifests(count = 1000, seed = 42): GeneratedManifest[] 
   for (let n = 0; n < NAMESPACES; n += 2) {
     out.push({
       object: { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'default-deny', namespace: nsName(n) }, spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] } },
+      bad: [],
+      good: [],
+    });
+  }
+  for (let n = 0; n < NAMESPACES; n++) {
+    if (!hasPdb(n)) continue;
+    out.push({
+      object: { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'web', namespace: nsName(n) }, spec: { ...(n === 3 ? { maxUnavailable: 0 } : { maxUnavailable: 1 }), selector: { matchLabels: { tier: 'web' } } } },
       bad: [],
       good: [],
     });

@@ -17,6 +17,7 @@ import { stringify } from 'yaml';
 import { z } from 'zod';
 import { scanObjects } from '../agents/security/scan.js';
 import { renderTable } from '../shared/table.js';
+import { CONTROLS, controlsOf, polarisConfig, type ToolKey } from './security-controls.js';
 import { FAMILIES, type Family, generateManifests } from './security-manifests.js';
 import { ensureKubeScore, ensurePolaris, type PeerTool } from './security-tools.js';
 
@@ -46,6 +47,11 @@ const OURS: [RegExp, Family][] = [
   [/^secret-env-literal$/, 'secret-in-env'],
   [/^rbac-/, 'rbac'],
   [/^network-/, 'network-policy'],
+  [/^read-only-root-fs$/, 'read-only-root-fs'],
+  [/^probe-(liveness|readiness)-missing$/, 'probes'],
+  [/^image-pull-policy$/, 'pull-policy'],
+  [/^workload-single-replica$/, 'replicas'],
+  [/^service-account-token-automount$/, 'service-account-token'],
 ];
 /** Polaris check ids → family (its defaults; ids of later versions included where known). */
 const POLARIS: [RegExp, Family][] = [
@@ -66,6 +72,7 @@ const POLARIS: [RegExp, Family][] = [
   [/^(cluster)?role(binding)?[A-Z]/, 'rbac'],
   [/^missingNetworkPolicy$/, 'network-policy'],
   [/^deploymentMissingReplicas$/, 'replicas'],
+  [/^automountServiceAccountToken$/, 'service-account-token'],
 ];
 /** kube-score check ids → family; container-resources is split by its comment (limit or request). */
 const KUBE_SCORE: [RegExp, Family][] = [
@@ -93,6 +100,8 @@ interface Hit {
 interface ToolResult {
   name: string;
   hits?: Hit[];
+  /** Check ids the tool ran (passing ones too), where its output says. */
+  ran?: string[];
   /** Median wall time of one scan of all objects, ms. */
   ms?: number;
   /** Median wall time of a scan of one object (start-up and fixed costs), ms. */
@@ -112,10 +121,10 @@ function runProcess(bin: string, args: string[], env: Record<string, string>): {
  * Runs a tool RUNS times on all objects (`args`) and RUNS times on one (`args1`, for its fixed
  * cost); parses the first full run's output. `ok` says which exit codes mean "scanned" (findings may set one).
  */
-function timedTool(name: string, bin: string, args: string[], args1: string[], env: Record<string, string>, ok: (status: number | null) => boolean, parse: (stdout: string) => Hit[]): ToolResult {
+function timedTool(name: string, bin: string, args: string[], args1: string[], env: Record<string, string>, ok: (status: number | null) => boolean, parse: (stdout: string) => Parsed): ToolResult {
   const times: number[] = [];
   const times1: number[] = [];
-  let hits: Hit[] | undefined;
+  let hits: Parsed | undefined;
   for (let i = 0; i < RUNS; i++) {
     const r = runProcess(bin, args, env);
     if (r.error || !ok(r.status)) return { name, error: `${r.error?.message ?? `exited ${r.status}`}: ${r.stderr.trim().split('\n').slice(-2).join(' | ').slice(0, 300)}` };
@@ -129,7 +138,7 @@ function timedTool(name: string, bin: string, args: string[], args1: string[], e
     if (one.error || !ok(one.status)) return { name, error: `on one object: ${one.error?.message ?? `exited ${one.status}`}: ${one.stderr.trim().slice(0, 300)}` };
     times1.push(one.ms);
   }
-  return { name, hits, ms: median(times), ms1: median(times1) };
+  return { name, ...(hits ? { hits: hits.hits, ran: hits.ran } : {}), ms: median(times), ms1: median(times1) };
 }
 
 const objectKey = (kind: string, namespace: string | undefined, name: string) => `${kind}/${namespace ?? ''}/${name}`;
@@ -160,33 +169,49 @@ const KubeScoreJson = z.array(
   }),
 );
 
-function parseOurs(stdout: string): Hit[] {
-  return OurJson.parse(JSON.parse(stdout)).findings.map((f) => ({ object: objectKey(f.object.kind, f.object.namespace, f.object.name), check: f.check }));
+interface Parsed {
+  hits: Hit[];
+  ran: string[];
 }
 
-function parsePolaris(stdout: string): Hit[] {
+function parseOurs(stdout: string): Parsed {
+  const hits = OurJson.parse(JSON.parse(stdout)).findings.map((f) => ({ object: objectKey(f.object.kind, f.object.namespace, f.object.name), check: f.check }));
+  return { hits, ran: [...new Set(hits.map((h) => h.check))] };
+}
+
+function parsePolaris(stdout: string): Parsed {
   const hits: Hit[] = [];
+  const ran = new Set<string>();
   for (const r of PolarisJson.parse(JSON.parse(stdout)).Results ?? []) {
     const object = objectKey(r.Kind, r.Namespace || undefined, r.Name);
     const sets = [r.Results, r.PodResult?.Results, ...(r.PodResult?.ContainerResults ?? []).map((c) => c.Results)];
-    for (const set of sets) for (const res of Object.values(set ?? {})) if (!res.Success) hits.push({ object, check: res.ID });
+    for (const set of sets) {
+      for (const res of Object.values(set ?? {})) {
+        ran.add(res.ID);
+        if (!res.Success) hits.push({ object, check: res.ID });
+      }
+    }
   }
-  return hits;
+  return { hits, ran: [...ran] };
 }
 
 /** kube-score grades: 1 critical, 5 warning, 7 almost OK, 10 OK; a hit is a graded (not skipped) check at warning or worse. */
-function parseKubeScore(stdout: string): Hit[] {
+function parseKubeScore(stdout: string): Parsed {
   const hits: Hit[] = [];
+  const ran = new Set<string>();
   for (const o of KubeScoreJson.parse(JSON.parse(stdout))) {
     const object = objectKey(o.type_meta.kind ?? '?', o.object_meta.namespace, o.object_meta.name ?? '?');
     for (const c of o.checks ?? []) {
+      // container-resources counts for both requests and limits.
+      if (c.check.id === 'container-resources') ran.add('container-resources:request').add('container-resources:limit');
+      else ran.add(c.check.id);
       if (c.skipped || c.grade > 5) continue;
       const summaries = (c.comments ?? []).map((x) => x.summary ?? '');
       if (c.check.id === 'container-resources') for (const s of summaries.length ? summaries : ['']) hits.push({ object, check: `container-resources:${s}` });
       else hits.push({ object, check: c.check.id });
     }
   }
-  return hits;
+  return { hits, ran: [...ran] };
 }
 
 /** Distinct objects flagged per family, and the unmapped check ids (so the mapping can be checked). */
@@ -231,9 +256,11 @@ function main(): void {
       times.push(performance.now() - start);
       ours = findings.map((f) => ({ object: objectKey(f.object.kind, f.object.namespace, f.object.name), check: f.check }));
     }
-    results.push({ name: 'us (in process)', hits: ours, ms: median(times) });
+    results.push({ name: 'us (in process)', hits: ours, ms: median(times), ran: CONTROLS.flatMap((c) => (c.us ? [c.us.source] : [])) });
     results.push(timedTool('us (k8s-experts scan --json)', process.execPath, [cli, 'scan', '--json', manifests], [cli, 'scan', '--json', oneFile], env, (s) => s === 0, parseOurs));
 
+    const polarisConfigFile = join(dir, 'polaris.yaml');
+    writeFileSync(polarisConfigFile, polarisConfig());
     const peers: PeerTool[] = [ensurePolaris(), ensureKubeScore()];
     for (const peer of peers) {
       const label = `${peer.name} ${peer.version}`;
@@ -241,14 +268,42 @@ function main(): void {
         results.push({ name: label, error: `not built: ${peer.error ?? 'unknown'}` });
         continue;
       }
-      if (peer.name === 'polaris') results.push(timedTool(label, peer.binary, ['audit', '--audit-path', manifests, '--format', 'json', '--log-level', 'error'], ['audit', '--audit-path', oneFile, '--format', 'json', '--log-level', 'error'], env, (s) => s === 0, parsePolaris));
+      // Every Polaris check on (its config leaves some off by default); kube-score's optional tests on too.
+      const polarisArgs = ['--config', polarisConfigFile, '--format', 'json', '--log-level', 'error'];
+      if (peer.name === 'polaris') results.push(timedTool(label, peer.binary, ['audit', '--audit-path', manifests, ...polarisArgs], ['audit', '--audit-path', oneFile, ...polarisArgs], env, (s) => s === 0, parsePolaris));
       // kube-score exits 1 when a check is critical: that is a finished scan.
-      else results.push(timedTool(label, peer.binary, ['score', '--output-format', 'json', '--color', 'never', ...files], ['score', '--output-format', 'json', '--color', 'never', oneFile], env, (s) => s === 0 || s === 1, parseKubeScore));
+      else results.push(timedTool(label, peer.binary, ['score', '--output-format', 'json', '--color', 'never', '--all-default-optional', ...files], ['score', '--output-format', 'json', '--color', 'never', '--all-default-optional', oneFile], env, (s) => s === 0 || s === 1, parseKubeScore));
     }
     report(results, objects.length);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+const toolKey = (name: string): ToolKey => (name.startsWith('us') ? 'us' : name.startsWith('polaris') ? 'polaris' : 'kubeScore');
+
+interface ControlCoverage {
+  /** Objects flagged per control; undefined where the tool has no check for it. */
+  flagged: Map<string, number | undefined>;
+  implemented: number;
+  fired: number;
+  /** Check ids the tool ran that no control maps (so the map can be checked). */
+  unmapped: string[];
+}
+
+/** Per control: does the tool have a check for it (one it ran, or for us one the map names), and how many objects it flagged. */
+function perControl(r: ToolResult): ControlCoverage | undefined {
+  if (!r.hits) return undefined;
+  const key = toolKey(r.name);
+  const ran = r.ran ?? [];
+  const has = (c: (typeof CONTROLS)[number]) => (key === 'us' ? c.us !== undefined : ran.some((id) => c[key]?.test(id)));
+  const objects = new Map<string, Set<string>>();
+  for (const h of r.hits) for (const c of controlsOf(key, h.check)) (objects.get(c.control) ?? objects.set(c.control, new Set()).get(c.control))?.add(h.object);
+  const flagged = new Map(CONTROLS.map((c) => [c.control, has(c) ? (objects.get(c.control)?.size ?? 0) : undefined]));
+  const implemented = CONTROLS.filter(has).length;
+  const fired = CONTROLS.filter((c) => (flagged.get(c.control) ?? 0) > 0).length;
+  const unmapped = key === 'us' ? [] : [...new Set(ran.filter((id) => !controlsOf(key, id).length).map((id) => id.replace(/:.*/, '')))].sort();
+  return { flagged, implemented, fired, unmapped };
 }
 
 function report(results: ToolResult[], n: number): void {
@@ -263,6 +318,23 @@ function report(results: ToolResult[], n: number): void {
   for (const r of results) {
     const fam = families.get(r.name);
     if (fam?.other.length) console.log(`${r.name} checks counted as "other": ${fam.other.join(', ')}`);
+  }
+  const controls = new Map(columns.map((r) => [r.name, perControl(r)]));
+  console.log(`\nobjects flagged per control ("-": the tool has no check for it):\n`);
+  console.log(
+    renderTable(
+      ['CONTROL', 'FAMILY', ...header.slice(1)],
+      CONTROLS.map((c) => [c.control, c.family, ...columns.map((r) => {
+        const cov = controls.get(r.name);
+        const v = cov?.flagged.get(c.control);
+        return cov === undefined ? 'n/a' : v === undefined ? '-' : v;
+      })]),
+    ),
+  );
+  console.log('');
+  for (const r of columns) {
+    const cov = controls.get(r.name);
+    if (cov) console.log(`${r.name}: ${cov.implemented} controls checked, ${cov.fired} fired on this set${cov.unmapped.length ? `; checks ran but mapped to no control: ${cov.unmapped.join(', ')}` : ''}`);
   }
   console.log('');
   console.log(
@@ -293,6 +365,14 @@ function report(results: ToolResult[], n: number): void {
   const theirs = covered(polaris.name);
   const missing = [...theirs].filter((f) => !ours.has(f));
   console.log(`coverage: us ${ours.size} families, Polaris ${theirs.size} — ${ours.size >= theirs.size ? 'met' : 'NOT met'}${missing.length ? `; Polaris covers and we do not: ${missing.join(', ')}` : ''}`);
+  const usControls = perControl(results.find((r) => r.name === 'us (in process)') ?? { name: 'us' });
+  const polarisControls = perControl(polaris);
+  if (usControls && polarisControls) {
+    const theirsOnly = CONTROLS.filter((c) => polarisControls.flagged.get(c.control) !== undefined && usControls.flagged.get(c.control) === undefined).map((c) => c.control);
+    console.log(
+      `coverage in checks: us ${usControls.implemented} controls (${usControls.fired} fired), Polaris ${polarisControls.implemented} (${polarisControls.fired} fired) — ${usControls.implemented >= polarisControls.implemented && !theirsOnly.length ? 'met' : 'NOT met'}${theirsOnly.length ? `; Polaris checks and we do not: ${theirsOnly.join(', ')}` : ''}`,
+    );
+  }
   if (usCli?.ms !== undefined) console.log(`throughput (process vs process): us ${Math.round((n / usCli.ms) * 1000)} objects/s, Polaris ${Math.round((n / polaris.ms) * 1000)} — ${usCli.ms <= polaris.ms ? 'met' : 'NOT met'}`);
 }
 

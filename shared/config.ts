@@ -187,6 +187,13 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    security: z
+      .object({
+        /** Registries images may come from (ghcr.io, registry.example.com:5000); empty turns the image-registry check off. */
+        allowedRegistries: z.array(z.string().min(1)).default([]),
+      })
+      .strict()
+      .prefault({}),
     /** Durable state (tasks, approvals, audit) lives here. */
     dataDir: z.string().min(1).default(join(homedir(), '.local', 'state', 'k8s-experts')),
   })
@@ -232,12 +239,13 @@ export const ENV_SETTINGS = {
   K8S_EXPERTS_CREW_NAMESPACE: 'guardian.crewNamespace',
   K8S_EXPERTS_WATCH: 'watch.enabled',
   K8S_EXPERTS_WATCH_INTERVAL_SECONDS: 'watch.intervalSeconds',
+  K8S_EXPERTS_SECURITY_ALLOWED_REGISTRIES: 'security.allowedRegistries',
 } as const;
 
 const NUMERIC_SETTINGS = new Set<string>(['kubernetes.timeoutMs', 'llm.timeoutMs', 'execution.approvalTimeoutSeconds', 'watch.intervalSeconds']);
 const BOOLEAN_SETTINGS = new Set<string>(['mcp.allowWrites', 'mcp.confirmDestructive', 'watch.enabled']);
 /** Comma-separated in the environment. */
-const LIST_SETTINGS = new Set<string>(['mcp.allowedHosts', 'mcp.allowTools', 'mcp.denyTools', 'mcp.deniedKinds', 'mcp.protectedNamespaces', 'a2a.peers', 'a2a.allowedHosts']);
+const LIST_SETTINGS = new Set<string>(['mcp.allowedHosts', 'mcp.allowTools', 'mcp.denyTools', 'mcp.deniedKinds', 'mcp.protectedNamespaces', 'a2a.peers', 'a2a.allowedHosts', 'security.allowedRegistries']);
 
 function envValue(setting: string, value: string): unknown {
   if (NUMERIC_SETTINGS.has(setting) && /^-?\d+$/.test(value)) return Number(value);

@@ -2,7 +2,9 @@
  * Reads what the posture checks need from the cluster through the agent's kubernetes MCP tools
  * (read tools only: k8s_list, k8s_get): pods (full objects), namespaces, NetworkPolicies (full
  * objects, for default-deny and pod selection), ConfigMaps (their key names are checked; values
- * are never reported), bindings to cluster-admin or to a default ServiceAccount, and non-default roles.
+ * are never reported), bindings to cluster-admin or to a default ServiceAccount, non-default roles,
+ * and for the availability checks the Deployments, StatefulSets, PodDisruptionBudgets,
+ * HorizontalPodAutoscalers, Ingresses and each namespace's default ServiceAccount.
  */
 import type { ToolBox } from '../../shared/reasoning/engine.js';
 import { requireStructured, structuredOf } from '../../shared/reasoning/embedded/tool-results.js';
@@ -20,6 +22,15 @@ export interface ClusterObjects {
   configMaps: unknown[];
   bindings: unknown[];
   roles: unknown[];
+  /** Deployments and StatefulSets (replicas, spread, PDB coverage). */
+  workloads: unknown[];
+  /** Undefined when they could not be listed: a missing PDB is then not judged. */
+  podDisruptionBudgets: unknown[] | undefined;
+  autoscalers: unknown[];
+  /** Ingresses (TLS). */
+  ingresses: unknown[];
+  /** The default ServiceAccount of each namespace in scope (automountServiceAccountToken). */
+  serviceAccounts: unknown[];
   /** Reads that failed (the report says so instead of pretending they were clean). */
   errors: string[];
 }
@@ -136,5 +147,21 @@ export async function collectCluster(tools: ToolBox, options: CollectOptions): P
   // kube-root-ca.crt is in every namespace and holds the public CA certificate only.
   const cmRefs = cmRows.map((r) => ({ name: name(r), namespace: nsOf(r) ?? namespace })).filter((r) => inScope(r.namespace) && r.name !== 'kube-root-ca.crt');
   const configMaps = await getAll(tools, 'ConfigMap', cmRefs, errors, signal);
-  return { namespaces, pods, cronJobs, networkPolicies, configMaps, bindings, roles, errors };
+
+  progress('Reading Deployments, StatefulSets, PodDisruptionBudgets, autoscalers and Ingresses…');
+  const [deployRows, stsRows, pdbRows, hpaRows, ingressRows] = await Promise.all([
+    softRows(tools, { kind: 'deployments', ...scoped }, errors, signal),
+    softRows(tools, { kind: 'statefulsets', ...scoped }, errors, signal),
+    softRows(tools, { kind: 'poddisruptionbudgets', ...scoped }, errors, signal),
+    softRows(tools, { kind: 'horizontalpodautoscalers', ...scoped }, errors, signal),
+    softRows(tools, { kind: 'ingresses', ...scoped }, errors, signal),
+  ]);
+  const refsOf = (rows: Row[]) => rows.map((r) => ({ name: name(r), namespace: nsOf(r) ?? namespace })).filter((r) => inScope(r.namespace));
+  const workloads = [...(await getAll(tools, 'Deployment', refsOf(deployRows), errors, signal)), ...(await getAll(tools, 'StatefulSet', refsOf(stsRows), errors, signal))];
+  const pdbListed = !errors.some((e) => e.startsWith('could not list poddisruptionbudgets'));
+  const podDisruptionBudgets = pdbListed ? await getAll(tools, 'PodDisruptionBudget', refsOf(pdbRows), errors, signal) : undefined;
+  const autoscalers = await getAll(tools, 'HorizontalPodAutoscaler', refsOf(hpaRows), errors, signal);
+  const ingresses = await getAll(tools, 'Ingress', refsOf(ingressRows), errors, signal);
+  const serviceAccounts = await getAll(tools, 'ServiceAccount', namespaces.map((ns) => ({ name: 'default', namespace: ns })), errors, signal);
+  return { namespaces, pods, cronJobs, networkPolicies, configMaps, bindings, roles, workloads, podDisruptionBudgets, autoscalers, ingresses, serviceAccounts, errors };
 }

@@ -1,8 +1,11 @@
 /** Turns collected objects into findings and findings into a report a person reads. Pure. */
 import {
+  checkAvailability,
   checkClusterAdminBindings,
   checkConfigMapKeys,
   checkDefaultServiceAccountBindings,
+  checkIngressTls,
+  checkNameLabel,
   checkNetworkPolicies,
   checkObjectAnnotations,
   checkPodSpec,
@@ -13,6 +16,7 @@ import {
   namespaceScores,
   ownerRef,
   type PodCheckOptions,
+  rec,
   refText,
   renderScores,
   SEVERITIES,
@@ -20,6 +24,7 @@ import {
   sortFindings,
 } from './checks/index.js';
 import type { ClusterObjects } from './collect.js';
+import { tokenlessServiceAccounts } from './scan.js';
 
 /** Check ids a question may narrow the report to ("which workloads run as root?"). */
 const FOCUS: Array<{ pattern: RegExp; checks: string[] }> = [
@@ -34,6 +39,12 @@ const FOCUS: Array<{ pattern: RegExp; checks: string[] }> = [
   { pattern: /host ?(network|pid|ipc|path|port)/i, checks: ['pss-baseline-host-namespaces', 'pss-baseline-host-path', 'pss-baseline-host-ports'] },
   { pattern: /capabilit/i, checks: ['pss-baseline-capabilities', 'pss-restricted-capabilities'] },
   { pattern: /seccomp/i, checks: ['pss-baseline-seccomp', 'pss-restricted-seccomp'] },
+  { pattern: /\bprobes?\b|liveness|readiness/i, checks: ['probe-liveness-missing', 'probe-readiness-missing'] },
+  { pattern: /replica|\bha\b|high availability|disruption|\bpdb\b|spread|anti-?affinity/i, checks: ['workload-single-replica', 'workload-pdb-missing', 'workload-spread-missing', 'pdb-no-disruptions'] },
+  { pattern: /read-?only|root ?file ?system/i, checks: ['read-only-root-fs'] },
+  { pattern: /pull ?policy/i, checks: ['image-pull-policy'] },
+  { pattern: /\btls\b|https|ingress/i, checks: ['ingress-tls-missing'] },
+  { pattern: /automount|service ?account token/i, checks: ['service-account-token-automount'] },
   { pattern: /apparmor|selinux|sysctl|proc ?mount|hostprocess/i, checks: ['pss-baseline-apparmor', 'pss-baseline-selinux', 'pss-baseline-sysctls', 'pss-baseline-proc-mount', 'pss-baseline-host-process'] },
 ];
 
@@ -44,12 +55,17 @@ export function focusOf(text: string): Set<string> | undefined {
   return checks.length ? new Set(checks) : undefined;
 }
 
-/** Every finding for the collected objects; pods are reported against their workload, once per check. */
+/**
+ * Every finding for the collected objects; pods are reported against their workload, once per
+ * check. The live cluster shows every PDB, so a missing one is judged in every namespace read.
+ */
 export function postureFindings(
-  objects: Pick<ClusterObjects, 'namespaces' | 'pods' | 'networkPolicies' | 'bindings' | 'roles'> & { cronJobs?: unknown[]; configMaps?: unknown[] },
+  objects: Pick<ClusterObjects, 'namespaces' | 'pods' | 'networkPolicies' | 'bindings' | 'roles'> & Partial<Pick<ClusterObjects, 'cronJobs' | 'configMaps' | 'workloads' | 'podDisruptionBudgets' | 'autoscalers' | 'serviceAccounts' | 'ingresses'>>,
   focus?: Set<string>,
-  options: PodCheckOptions = {},
+  podOptions: PodCheckOptions = {},
 ): Finding[] {
+  const accounts = (objects.serviceAccounts ?? []).map((sa) => ({ ...rec(sa), kind: 'ServiceAccount' }));
+  const options: PodCheckOptions = { ...podOptions, tokenlessServiceAccounts: new Set([...tokenlessServiceAccounts(accounts), ...(podOptions.tokenlessServiceAccounts ?? [])]) };
   const seen = new Set<string>();
   const pods = objects.pods.map((pod) => ({ pod, ref: ownerRef(pod) }));
   const workloads = [
@@ -70,6 +86,9 @@ export function postureFindings(
     ...checkWildcardRules(objects.roles),
     ...checkRiskyRules(objects.roles),
     ...(objects.configMaps ?? []).flatMap((cm) => checkConfigMapKeys(cm)),
+    ...[...(objects.workloads ?? []), ...(objects.cronJobs ?? [])].flatMap((w) => checkNameLabel(w)),
+    ...(objects.ingresses ?? []).flatMap((i) => checkIngressTls(i)),
+    ...checkAvailability({ workloads: objects.workloads ?? [], podDisruptionBudgets: objects.podDisruptionBudgets ?? [], autoscalers: objects.autoscalers ?? [], pdbNamespaces: objects.podDisruptionBudgets ? objects.namespaces : [] }),
   ];
   return sortFindings(focus ? all.filter((f) => focus.has(f.check)) : all);
 }

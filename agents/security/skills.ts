@@ -13,7 +13,7 @@ function dataHasManifest(data: unknown[]): boolean {
   });
 }
 
-const POSTURE = /\b(secur\w*|posture|audit|complian\w*|harden\w*|cis|risk\w*|vulnerab\w*|root|privileged|escalat\w*|cluster-?admin|rbac|roles?|bindings?|permissions?|network ?polic\w*|netpol\w*|secrets?|passwords?|credentials?|latest|limits?|seccomp|capabilit\w*|host ?(network|pid|ipc|path|ports?)|pod security|pss|apparmor|selinux|sysctls?|default.?deny|impersonat\w*)\b/i;
+const POSTURE = /\b(secur\w*|posture|audit|complian\w*|harden\w*|cis|risk\w*|vulnerab\w*|root|privileged|escalat\w*|cluster-?admin|rbac|roles?|bindings?|permissions?|network ?polic\w*|netpol\w*|secrets?|passwords?|credentials?|latest|limits?|seccomp|capabilit\w*|host ?(network|pid|ipc|path|ports?)|pod security|pss|apparmor|selinux|sysctls?|default.?deny|impersonat\w*|pod ?disruption ?budgets?|pdbs?|read-?only root\w*|pull ?polic\w*|automount\w*|anti-?affinity|topology spread|priority ?class\w*|single replicas?|hygiene)\b/i;
 const REVIEW = /\b(review|manifest|yaml|safe to apply|before (i )?apply)/i;
 
 /**

@@ -5,6 +5,7 @@ import { type Finding, namespaceScores, refText, renderScores, SEVERITIES, type 
 import { EXIT_BAD_INPUT, parseManifestText } from '../../agents/security/files.js';
 import { summaryLine } from '../../agents/security/report.js';
 import { scanObjects } from '../../agents/security/scan.js';
+import { securitySettings } from '../../agents/security/settings.js';
 import { errorMessage, UserError } from '../../shared/errors.js';
 import { renderTable } from '../../shared/table.js';
 import { HelmRunner } from '../../mcp-servers/helm/runner.js';
@@ -77,7 +78,8 @@ export interface ScanResult {
 export async function runScan(paths: string[], opts: ScanCliOptions, command: Command): Promise<ScanResult> {
   if (!paths.length && !opts.chart) throw bad('nothing to scan', 'pass manifest files or directories, or --chart <dir>');
   if (opts.values && !opts.chart) throw bad('--values needs --chart', 'pass --chart <dir> with --values, or leave --values out');
-  const allowedRegistries = (opts.allowedRegistries ?? '').split(',').map((r) => r.trim()).filter(Boolean);
+  // The flag wins; without it, the config's security.allowedRegistries (the agent's live scan uses the same).
+  const allowedRegistries = opts.allowedRegistries !== undefined ? opts.allowedRegistries.split(',').map((r) => r.trim()).filter(Boolean) : securitySettings(configFromCommand(command)).allowedRegistries;
   const objects: Record<string, unknown>[] = [];
   const sources: string[] = [];
   let skipped = 0;
@@ -109,7 +111,7 @@ export function registerScanCommand(program: Command): void {
     .option('--values <file>', 'values file for --chart')
     .option('--json', 'print findings and scores as JSON')
     .option('--fail-on <severity>', `exit 1 when a finding at or above this severity exists (${SEVERITIES.join(', ')}, none)`, 'none')
-    .option('--allowed-registries <list>', 'comma-separated registries images may come from (e.g. ghcr.io,registry.example.com); default: no registry check')
+    .option('--allowed-registries <list>', 'comma-separated registries images may come from (e.g. ghcr.io,registry.example.com); default: config security.allowedRegistries, else no registry check')
     .action(async (paths: string[], opts: ScanCliOptions, command: Command) => {
       const failOn = parseFailOn(opts.failOn);
       const result = await runScan(paths, opts, command);

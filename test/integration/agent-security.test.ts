@@ -18,6 +18,9 @@ const logger = createLogger({ level: 'silent' });
 let kube: Client;
 let agent: RunningAgent;
 let client: A2AClient;
+/** A second agent whose config carries security.allowedRegistries. */
+let listed: RunningAgent;
+let listedClient: A2AClient;
 
 beforeAll(async () => {
   kube = await kubernetesClient(inject('kubeconfig'));
@@ -26,10 +29,63 @@ beforeAll(async () => {
   const def = createSecurityAgent({ config, logger, mcp: { kubernetes: kube } });
   expect(def.mcpServers).toEqual(['kubernetes']);
   ({ agent, client } = await serveForTest(def, config, logger));
+  // shared/config.ts may not declare the section yet: the agent reads it as untyped data, so pass it alongside.
+  const withAllowList = Object.assign({}, config, { security: { allowedRegistries: ['ghcr.io', 'Registry.Example.com:5000'] } });
+  ({ agent: listed, client: listedClient } = await serveForTest(createSecurityAgent({ config: withAllowList, logger, mcp: { kubernetes: kube } }), config, logger));
 });
 
 /** A namespace of our own with a partial NetworkPolicy, a RoleBinding to its default ServiceAccount and an exec Role. */
-const NS = `k8sx-sec-${process.pid}-${Date.now().toString(36)}`;
+const NS = `sec-h2-${process.pid}-${Date.now().toString(36)}`;
+/** A namespace for the availability and hygiene checks: two replicas without a PDB that covers them, a PDB that blocks drains, an Ingress without TLS. */
+const AVAIL_NS = `sec-h2-avail-${process.pid}-${Date.now().toString(36)}`;
+const AVAIL = `apiVersion: v1
+kind: Namespace
+metadata: { name: ${AVAIL_NS} }
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: api, namespace: ${AVAIL_NS} }
+spec:
+  replicas: 2
+  selector: { matchLabels: { app: api } }
+  template:
+    metadata: { labels: { app: api } }
+    spec:
+      containers: [{ name: api, image: registry.k8s.io/pause:3.10 }]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: solo, namespace: ${AVAIL_NS}, labels: { app.kubernetes.io/name: solo } }
+spec:
+  replicas: 1
+  selector: { matchLabels: { app: solo } }
+  template:
+    metadata: { labels: { app: solo } }
+    spec:
+      automountServiceAccountToken: false
+      containers:
+        - name: solo
+          image: registry.k8s.io/pause:3.10
+          imagePullPolicy: Always
+          securityContext: { readOnlyRootFilesystem: true }
+          livenessProbe: { tcpSocket: { port: 8080 }, periodSeconds: 30 }
+          readinessProbe: { tcpSocket: { port: 8080 }, periodSeconds: 30 }
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: { name: frozen, namespace: ${AVAIL_NS} }
+spec:
+  maxUnavailable: 0
+  selector: { matchLabels: { app: solo } }
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: { name: web, namespace: ${AVAIL_NS} }
+spec:
+  rules:
+    - host: api.sec-h2.example
+      http: { paths: [{ path: /, pathType: Prefix, backend: { service: { name: api, port: { number: 80 } } } }] }
+`;
 const OWN_SECRET = 'own-Sup3rS3cret-value';
 const k = (args: string[], input?: string) => kubectl(inject('kubectl'), inject('kubeconfig'), args, input);
 const OWN = `apiVersion: v1
@@ -68,6 +124,8 @@ data: { DB_PASSWORD: "${OWN_SECRET}-configmap", LOG_LEVEL: info }
 
 afterAll(async () => {
   await k(['delete', 'namespace', NS, '--ignore-not-found', '--wait=true', '--timeout=120s']);
+  await k(['delete', 'namespace', AVAIL_NS, '--ignore-not-found', '--wait=true', '--timeout=120s']);
+  await listed?.close();
   await agent?.close();
   await kube?.close();
 });
@@ -231,6 +289,48 @@ describe('security agent over A2A on the demo cluster', () => {
     const { text, data } = await ask('What is the weather in Paris?');
     expect(data).toMatchObject({ skill: null, understood: false, llmProvider: 'none' });
     expect(text).toMatch(/llm\.provider is none/);
+  });
+
+  it('workload hygiene and availability on the live cluster, and the registry allow-list from config', async () => {
+    await k(['apply', '-f', '-'], AVAIL);
+    await k(['-n', AVAIL_NS, 'rollout', 'status', 'deployment/api', 'deployment/solo', '--timeout=120s']).catch(() => undefined);
+    const { text, data } = await askCompleted(listedClient, `Security report of namespace ${AVAIL_NS}`);
+    expect(data.allowedRegistries).toEqual(['ghcr.io', 'registry.example.com:5000']);
+    const findings = data.findings as FindingData[];
+    const keys = findings.map((f) => `${f.check} ${f.object.kind}/${f.object.name}`);
+    expect(keys).toEqual(
+      expect.arrayContaining([
+        'workload-pdb-missing Deployment/api',
+        'workload-spread-missing Deployment/api',
+        'workload-single-replica Deployment/solo',
+        'pdb-no-disruptions PodDisruptionBudget/frozen',
+        'ingress-tls-missing Ingress/web',
+        'probe-liveness-missing Deployment/api',
+        'probe-readiness-missing Deployment/api',
+        'read-only-root-fs Deployment/api',
+        'image-pull-policy Deployment/api',
+        'service-account-token-automount Deployment/api',
+        'label-app-name-missing Deployment/api',
+        'image-registry Deployment/api',
+      ]),
+    );
+    // solo sets what api lacks: none of those findings for it, and a single replica needs no PDB or spread.
+    for (const check of ['probe-liveness-missing', 'probe-readiness-missing', 'read-only-root-fs', 'image-pull-policy', 'service-account-token-automount', 'label-app-name-missing', 'workload-pdb-missing', 'workload-spread-missing']) {
+      expect(keys).not.toContain(`${check} Deployment/solo`);
+    }
+    expect(findings.find((f) => f.check === 'image-registry' && f.object.name === 'api')?.evidence).toContain('registry registry.k8s.io');
+    expect(findings.find((f) => f.check === 'pdb-no-disruptions')?.evidence).toContain('maxUnavailable: 0');
+    expect(text).toContain('registry allow-list: ghcr.io, registry.example.com:5000');
+    expect(data.inspected).toMatchObject({ workloads: 2, podDisruptionBudgets: 1, ingresses: 1 });
+
+    // Without the allow-list the registry check is off and the report says so.
+    const plain = await ask(`Security report of namespace ${AVAIL_NS}`);
+    expect((plain.data.findings as FindingData[]).some((f) => f.check === 'image-registry')).toBe(false);
+    expect(plain.text).toContain('No registry allow-list is configured (security.allowedRegistries)');
+
+    // A review uses the same allow-list.
+    const review = await askCompleted(listedClient, `Review this deployment for security issues:\n\n${MANIFEST}`);
+    expect((review.data.findings as FindingData[]).find((f) => f.check === 'image-registry')?.evidence).toContain('registry docker.io');
   });
 
   it('streams progress for the multi-step posture report', async () => {

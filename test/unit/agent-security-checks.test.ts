@@ -16,11 +16,16 @@ const hardened = {
   metadata: { name: 'ok', namespace: 'shop' },
   spec: {
     securityContext: { runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: 'RuntimeDefault' } },
+    serviceAccountName: 'app',
+    priorityClassName: 'business',
     containers: [
       {
         name: 'app',
         image: 'ghcr.io/acme/app:1.2.3@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef',
-        securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+        imagePullPolicy: 'Always',
+        securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+        livenessProbe: { httpGet: { path: '/healthz', port: 8080 } },
+        readinessProbe: { httpGet: { path: '/ready', port: 8080 } },
         resources: { limits: { cpu: '500m', memory: '256Mi' } },
         env: [{ name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 's', key: 'p' } } }, { name: 'LOG_LEVEL', value: 'info' }],
       },
@@ -62,7 +67,11 @@ describe('pod checks', () => {
     const findings = checkPodSpec(bad);
     const by = new Map(findings.map((f) => [f.check, f]));
     expect([...by.keys()].sort()).toEqual([
+      'image-pull-policy',
       'image-tag',
+      'priority-class-missing',
+      'probe-liveness-missing',
+      'probe-readiness-missing',
       'pss-baseline-capabilities',
       'pss-baseline-host-namespaces',
       'pss-baseline-host-path',
@@ -72,9 +81,11 @@ describe('pod checks', () => {
       'pss-restricted-privilege-escalation',
       'pss-restricted-run-as-non-root',
       'pss-restricted-run-as-user',
+      'read-only-root-fs',
       'resource-limits',
       'resource-requests',
       'secret-env-literal',
+      'service-account-token-automount',
     ]);
     expect(by.get('pss-baseline-privileged')).toMatchObject({ severity: 'critical', pss: 'baseline', object: { kind: 'Deployment', name: 'bad', namespace: 'shop' } });
     expect(by.get('pss-baseline-host-namespaces')?.evidence).toBe('hostNetwork: true, hostPID: true');
@@ -206,7 +217,19 @@ describe('posture report', () => {
     expect(keys).toContain('network-policy-missing Namespace/shop');
     expect(findings).toEqual(sortFindings(findings));
     const text = renderFindings('Security posture of namespace shop', findings);
-    expect(text.split('\n')[0]).toMatch(/^Security posture of namespace shop: \d+ findings — 0 critical, 0 high, \d+ medium, \d+ low, 0 info\.$/);
+    expect(text.split('\n')[0]).toMatch(/^Security posture of namespace shop: \d+ findings — 0 critical, 0 high, \d+ medium, \d+ low, 2 info\.$/);
+  });
+
+  it('judges missing PDBs in every namespace read, but not when the PDBs could not be listed; the default ServiceAccount decides the token', () => {
+    const web = { kind: 'Deployment', metadata: { name: 'web', namespace: 'shop' }, spec: { replicas: 3, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'web:1' }] } } } };
+    const base = { namespaces: ['shop'], pods: [replica('web-abc-1')], networkPolicies: [], bindings: [], roles: [], workloads: [web] };
+    const checksOf = (extra: object) => postureFindings({ ...base, ...extra }).map((f) => `${f.check} ${f.object.kind}/${f.object.name}`);
+    expect(checksOf({ podDisruptionBudgets: [] })).toContain('workload-pdb-missing Deployment/web');
+    expect(checksOf({ podDisruptionBudgets: undefined })).not.toContain('workload-pdb-missing Deployment/web');
+    const pdb = { kind: 'PodDisruptionBudget', metadata: { name: 'web', namespace: 'shop' }, spec: { maxUnavailable: 1, selector: { matchLabels: { app: 'web' } } } };
+    expect(checksOf({ podDisruptionBudgets: [pdb] })).not.toContain('workload-pdb-missing Deployment/web');
+    expect(checksOf({})).toContain('service-account-token-automount Deployment/web');
+    expect(checksOf({ serviceAccounts: [{ metadata: { name: 'default', namespace: 'shop' }, automountServiceAccountToken: false }] })).not.toContain('service-account-token-automount Deployment/web');
   });
 
   it('narrows to what the question asks, unless it asks for a report', () => {

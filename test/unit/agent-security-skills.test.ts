@@ -22,7 +22,7 @@ describe('security skill choice', () => {
     expect(pickSkill(`Is this ok?\n${DEPLOY}`, [])).toBe('review-manifest');
     expect(pickSkill('check', [{ manifest: DEPLOY }])).toBe('review-manifest');
     expect(pickSkill('Review this deployment for security issues', [])).toBe('review-manifest');
-    for (const q of ['How secure is the payments namespace?', 'Give me a security report of the cluster', 'Which workloads run as root?', 'Who has cluster-admin?', 'Which namespaces have no network policy?']) {
+    for (const q of ['How secure is the payments namespace?', 'Give me a security report of the cluster', 'Which workloads run as root?', 'Who has cluster-admin?', 'Which namespaces have no network policy?', 'Which deployments have no PodDisruptionBudget?', 'Which containers have no read-only root filesystem?', 'Which pods automount the token?']) {
       expect(pickSkill(q, []), q).toBe('posture-report');
     }
     expect(pickSkill('What is the weather in Paris?', [])).toBeUndefined();

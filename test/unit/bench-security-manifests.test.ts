@@ -8,7 +8,7 @@ const keyOf = (o: Record<string, unknown>) => {
 };
 
 /** Our checks whose flagged objects must be exactly the objects generated bad in that family. */
-const EXACT: [Family, RegExp][] = [
+const EXACT: [Family, RegExp, string?][] = [
   ['privileged', /^pss-baseline-privileged$/],
   ['host-namespaces', /^pss-baseline-host-namespaces$/],
   ['host-path', /^pss-baseline-host-path$/],
@@ -20,6 +20,12 @@ const EXACT: [Family, RegExp][] = [
   ['image-tag', /^image-tag$/],
   ['secret-in-env', /^secret-env-literal$/],
   ['rbac', /^rbac-/],
+  ['read-only-root-fs', /^read-only-root-fs$/],
+  ['probes', /^probe-(liveness|readiness)-missing$/],
+  ['pull-policy', /^image-pull-policy$/],
+  ['service-account-token', /^service-account-token-automount$/],
+  // A StatefulSet of one is made bad too, but like Polaris and kube-score we flag single replicas of Deployments only.
+  ['replicas', /^workload-single-replica$/, 'Deployment'],
 ];
 
 describe('bench/security manifests', () => {
@@ -49,11 +55,22 @@ describe('bench/security manifests', () => {
   it('puts the bad settings where the truth says: our scanner flags exactly the objects made bad', () => {
     const g = generateManifests();
     const findings = scanObjects(g.map((x) => x.object));
-    for (const [family, check] of EXACT) {
+    for (const [family, check, kind] of EXACT) {
       const flagged = new Set(findings.filter((f) => check.test(f.check)).map((f) => `${f.object.kind}/${f.object.namespace ?? ''}/${f.object.name}`));
-      const bad = new Set(g.filter((x) => x.bad.includes(family)).map((x) => keyOf(x.object)));
+      const bad = new Set(g.filter((x) => x.bad.includes(family) && (!kind || x.object.kind === kind)).map((x) => keyOf(x.object)));
       expect([...flagged].sort(), family).toEqual([...bad].sort());
     }
+  });
+
+  it('gives the availability checks both sides: covered and uncovered, spread and not, and a PDB that blocks drains', () => {
+    const findings = scanObjects(generateManifests().map((x) => x.object));
+    const count = (check: string) => findings.filter((f) => f.check === check).length;
+    const replicated = generateManifests().filter((x) => ['Deployment', 'StatefulSet'].includes(String(x.object.kind)) && (x.object.spec as { replicas: number }).replicas > 1);
+    expect(count('workload-pdb-missing')).toBeGreaterThan(0);
+    expect(count('workload-pdb-missing')).toBeLessThan(replicated.length);
+    expect(count('workload-spread-missing')).toBeGreaterThan(0);
+    expect(count('workload-spread-missing')).toBeLessThan(replicated.length);
+    expect(findings.filter((f) => f.check === 'pdb-no-disruptions').map((f) => f.object)).toEqual([{ kind: 'PodDisruptionBudget', name: 'web', namespace: 'bench-3' }]);
   });
 
   it('writes no real secret: credential-named env vars carry a placeholder or a secretKeyRef', () => {

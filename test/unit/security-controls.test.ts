@@ -6,24 +6,36 @@ import { scanObjects, type ScanOptions } from '../../agents/security/scan.js';
 type Obj = Record<string, unknown>;
 const DIGEST = '@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef';
 
-/** A Deployment that passes every check; `pod`, `container` and `annotations` change it. */
-function deployment(change: { pod?: Obj; container?: Obj; containerSc?: Obj; podSc?: Obj; annotations?: Obj } = {}): Obj {
+/** A Deployment that passes every check; `pod`, `container`, `annotations` and `spec` change it. */
+function deployment(change: { pod?: Obj; container?: Obj; containerSc?: Obj; podSc?: Obj; annotations?: Obj; spec?: Obj } = {}): Obj {
   const container = {
     name: 'app',
     image: `ghcr.io/acme/app:1.2.3${DIGEST}`,
-    securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, ...change.containerSc },
+    imagePullPolicy: 'Always',
+    securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] }, ...change.containerSc },
     resources: { limits: { cpu: '500m', memory: '256Mi' } },
+    livenessProbe: { httpGet: { path: '/healthz', port: 8080 } },
+    readinessProbe: { httpGet: { path: '/ready', port: 8080 } },
     ...change.container,
   };
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
-    metadata: { name: 'web', namespace: 'shop' },
+    metadata: { name: 'web', namespace: 'shop', labels: { 'app.kubernetes.io/name': 'web' } },
     spec: {
+      replicas: 3,
       template: {
         metadata: { labels: { app: 'web' }, annotations: change.annotations ?? {} },
-        spec: { securityContext: { runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: 'RuntimeDefault' }, ...change.podSc }, containers: [container], ...change.pod },
+        spec: {
+          securityContext: { runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: 'RuntimeDefault' }, ...change.podSc },
+          serviceAccountName: 'web',
+          priorityClassName: 'business',
+          topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { app: 'web' } } }],
+          containers: [container],
+          ...change.pod,
+        },
       },
+      ...change.spec,
     },
   };
 }
@@ -35,6 +47,9 @@ const only = (objects: Obj[], check: string, options?: ScanOptions): Finding => 
   expect(found, `${check} in ${JSON.stringify(scan(objects, options).map((f) => f.check))}`).toHaveLength(1);
   return found[0]!;
 };
+
+/** The controls added for parity with Polaris and kube-score (each has remediation YAML). */
+const HYGIENE = ['read-only-root-fs', 'probe-liveness-missing', 'probe-readiness-missing', 'image-pull-policy', 'priority-class-missing', 'service-account-token-automount', 'workload-single-replica', 'workload-pdb-missing', 'workload-spread-missing', 'pdb-no-disruptions', 'ingress-tls-missing', 'label-app-name-missing'];
 
 interface Control {
   check: string;
@@ -51,6 +66,11 @@ const binding = (subjects: Obj[], roleName = 'edit') => ({ kind: 'RoleBinding', 
 const ns = (name: string) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
 const policy = (spec: Obj, name = 'p') => ({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace: 'shop' }, spec });
 const DENY = policy({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] }, 'default-deny');
+const pdb = (spec: Obj) => ({ apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'web', namespace: 'shop' }, spec: { selector: { matchLabels: { app: 'web' } }, ...spec } });
+const job = (container: Obj = {}): Obj => {
+  const d = deployment({ container });
+  return { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'migrate', namespace: 'shop' }, spec: { template: (d.spec as Obj).template } };
+};
 
 const CONTROLS: Control[] = [
   // baseline
@@ -114,6 +134,35 @@ const CONTROLS: Control[] = [
     pass: [policy({ podSelector: { matchExpressions: [{ key: 'app', operator: 'In', values: ['db', 'web'] }] } }), deployment()],
     evidence: 'labels app=web',
   },
+  // workload hygiene and availability (the controls Polaris and kube-score have besides the PSS)
+  { check: 'read-only-root-fs', fail: [deployment({ containerSc: { readOnlyRootFilesystem: false } })], pass: [deployment()], evidence: 'readOnlyRootFilesystem: false on app' },
+  { check: 'probe-liveness-missing', fail: [deployment({ container: { livenessProbe: undefined } })], pass: [deployment({ container: { readinessProbe: undefined } }), job({ livenessProbe: undefined })], evidence: 'no livenessProbe on container app' },
+  { check: 'probe-readiness-missing', fail: [deployment({ container: { readinessProbe: undefined } })], pass: [deployment({ container: { livenessProbe: undefined } }), job({ readinessProbe: undefined })], evidence: 'no readinessProbe on container app' },
+  { check: 'image-pull-policy', fail: [deployment({ container: { image: 'ghcr.io/acme/app:latest', imagePullPolicy: 'IfNotPresent' } })], pass: [deployment()], evidence: 'app: ghcr.io/acme/app:latest imagePullPolicy IfNotPresent' },
+  { check: 'priority-class-missing', fail: [deployment({ pod: { priorityClassName: undefined } })], pass: [deployment()], evidence: 'no priorityClassName' },
+  {
+    check: 'service-account-token-automount',
+    fail: [deployment({ pod: { serviceAccountName: 'default' } })],
+    pass: [deployment({ pod: { serviceAccountName: undefined } }), { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace: 'shop' }, automountServiceAccountToken: false }],
+    evidence: 'default ServiceAccount with its API token mounted',
+  },
+  { check: 'workload-single-replica', fail: [deployment({ spec: { replicas: 1 } })], pass: [deployment()], evidence: 'replicas: 1' },
+  { check: 'workload-pdb-missing', fail: [ns('shop'), DENY, deployment()], pass: [ns('shop'), DENY, pdb({ maxUnavailable: 1 }), deployment()], evidence: '3 replicas and no PodDisruptionBudget in shop selects its pods (labels app=web)' },
+  {
+    check: 'workload-spread-missing',
+    fail: [deployment({ pod: { topologySpreadConstraints: undefined } })],
+    pass: [deployment({ pod: { topologySpreadConstraints: undefined, affinity: { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { app: 'web' } } } }] } } } })],
+    evidence: 'neither topologySpreadConstraints nor podAntiAffinity',
+  },
+  {
+    check: 'ingress-tls-missing',
+    fail: [{ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'web', namespace: 'shop' }, spec: { rules: [{ host: 'shop.example.com' }] } }],
+    pass: [{ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'web', namespace: 'shop' }, spec: { tls: [{ hosts: ['shop.example.com'], secretName: 'web-tls' }], rules: [{ host: 'shop.example.com' }] } }],
+    evidence: 'shop.example.com served over plain HTTP',
+  },
+  // Polaris wants the label equal to metadata.name; we ask only that it exists (it names the application).
+  { check: 'label-app-name-missing', fail: [{ ...deployment(), metadata: { name: 'web', namespace: 'shop', labels: { app: 'web' } } }], pass: [{ ...deployment(), metadata: { name: 'web-v2', namespace: 'shop', labels: { 'app.kubernetes.io/name': 'web' } } }], evidence: 'no app.kubernetes.io/name label (labels: app)' },
+  { check: 'pdb-no-disruptions', fail: [pdb({ maxUnavailable: 0 })], pass: [pdb({ maxUnavailable: 1 }), pdb({ minAvailable: '50%' })], evidence: 'maxUnavailable: 0' },
 ];
 
 describe('security controls: one failing and one passing manifest each', () => {
@@ -133,6 +182,8 @@ describe('security controls: one failing and one passing manifest each', () => {
         expect(() => parse(f.remediation ?? '') as unknown).not.toThrow();
         expect(f.remediation).toMatch(/\w+:/);
       }
+      // Every hygiene and availability control carries a snippet too.
+      if (!c.level && HYGIENE.includes(c.check)) expect(() => parse(f.remediation ?? '') as unknown, f.remediation).not.toThrow();
       expect(checksOf(c.pass, c.options)).not.toContain(c.check);
     });
   }
@@ -175,6 +226,42 @@ describe('security controls: one failing and one passing manifest each', () => {
       { kind: 'Pod', metadata: { annotations: { a: null } }, spec: { containers: [{ ports: [null], securityContext: { capabilities: { add: null } } }] } },
     ];
     expect(() => scan(odd as Obj[])).not.toThrow();
+  });
+});
+
+describe('workload hygiene and availability: semantics', () => {
+  it('pull policy: Polaris semantics (anything but Always fails), severity by what the effective policy risks', () => {
+    const sev = (container: Obj) => only([deployment({ container })], 'image-pull-policy').severity;
+    expect(sev({ image: 'ghcr.io/acme/app:latest', imagePullPolicy: 'IfNotPresent' })).toBe('medium');
+    expect(sev({ image: 'ghcr.io/acme/app', imagePullPolicy: 'Never' })).toBe('medium');
+    expect(sev({ image: 'ghcr.io/acme/app:1.2.3', imagePullPolicy: undefined })).toBe('low');
+    // Unset with :latest defaults to Always: Polaris still flags it, we say so at info.
+    const latestUnset = only([deployment({ container: { image: 'ghcr.io/acme/app:latest', imagePullPolicy: undefined } })], 'image-pull-policy');
+    expect(latestUnset.severity).toBe('info');
+    expect(latestUnset.evidence).toContain('unset (defaults to Always)');
+  });
+
+  it('a missing PDB is judged only where the set declares the namespace or writes PDBs for it', () => {
+    expect(checksOf([deployment()])).not.toContain('workload-pdb-missing');
+    expect(checksOf([pdb({ maxUnavailable: 1, selector: { matchLabels: { app: 'db' } } }), deployment()])).toContain('workload-pdb-missing');
+    const other = { ...pdb({ maxUnavailable: 1 }), metadata: { name: 'web', namespace: 'elsewhere' } };
+    expect(checksOf([other, deployment()])).not.toContain('workload-pdb-missing');
+    // A single replica needs no PDB; a StatefulSet is judged like a Deployment (but never "single replica").
+    expect(checksOf([ns('shop'), DENY, deployment({ spec: { replicas: 1 } })])).not.toContain('workload-pdb-missing');
+    const sts = { ...deployment({ spec: { replicas: 1 } }), kind: 'StatefulSet' };
+    expect(checksOf([sts])).not.toContain('workload-single-replica');
+  });
+
+  it('an autoscaler decides the replicas: minReplicas 1 is a single replica, 2 is not', () => {
+    const hpa = (minReplicas: number) => ({ apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'web', namespace: 'shop' }, spec: { minReplicas, maxReplicas: 5, scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' } } });
+    expect(only([hpa(1), deployment()], 'workload-single-replica').evidence).toContain('HorizontalPodAutoscaler web allows 1 replica');
+    expect(checksOf([hpa(2), deployment({ spec: { replicas: 1 } })])).not.toContain('workload-single-replica');
+  });
+
+  it('the token check follows the pod: its own automountServiceAccountToken: false, or its own ServiceAccount', () => {
+    expect(checksOf([deployment({ pod: { serviceAccountName: undefined, automountServiceAccountToken: false } })])).not.toContain('service-account-token-automount');
+    expect(checksOf([deployment({ pod: { serviceAccountName: undefined, automountServiceAccountToken: true } })])).toContain('service-account-token-automount');
+    expect(checksOf([deployment({ pod: { serviceAccountName: undefined } })])).toContain('service-account-token-automount');
   });
 });
 

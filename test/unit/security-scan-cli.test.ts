@@ -54,8 +54,10 @@ describe('k8s-experts scan', () => {
     expect(out).toMatch(/^medium\s+rbac-default-service-account\s+RoleBinding shop\/all\s+/m);
     expect(out).toMatch(/^high\s+secret-env-literal\s+Deployment shop\/web\s+credential-named env var with a literal value: DB_PASSWORD/m);
     expect(out).not.toContain('fixture-secret-value');
-    // 100 − 25·1 − 10·3 − 4·6 − 1·2
-    expect(out).toMatch(/^NAMESPACE\s+SCORE\s+CRITICAL\s+HIGH\s+MEDIUM\s+LOW\s+INFO\nshop\s+19\s+1\s+3\s+6\s+2\s+0$/m);
+    // 100 − 25·1 − 10·3 − 4·7 − 1·6 (info costs nothing)
+    expect(out).toMatch(/^NAMESPACE\s+SCORE\s+CRITICAL\s+HIGH\s+MEDIUM\s+LOW\s+INFO\nshop\s+11\s+1\s+3\s+7\s+6\s+3$/m);
+    expect(out).toMatch(/^medium\s+read-only-root-fs\s+Deployment shop\/web\s+readOnlyRootFilesystem not set/m);
+    expect(out).toMatch(/^low\s+workload-single-replica\s+Deployment shop\/web\s+replicas: 1 \(unset, defaults to 1\)/m);
     expect(lines.at(-1)).toMatch(/^3 objects from 3 sources: \d+ findings — 1 critical, /);
   });
 
@@ -67,13 +69,13 @@ describe('k8s-experts scan', () => {
     expect(data.skippedDocuments).toBe(1);
     expect(data.sources.map((s) => s.slice(SEC.length + 1))).toEqual(['manifests/deployment.yaml', 'manifests/rbac.json', 'manifests/values.yaml']);
     expect(data.findings.find((f) => f.check === 'pss-baseline-host-namespaces')?.remediation).toContain('hostNetwork: false');
-    expect(data.scores).toEqual([{ namespace: 'shop', score: 19, counts: { critical: 1, high: 3, medium: 6, low: 2, info: 0 } }]);
+    expect(data.scores).toEqual([{ namespace: 'shop', score: 11, counts: { critical: 1, high: 3, medium: 7, low: 6, info: 3 } }]);
     expect(out).not.toContain('fixture-secret-value');
   });
 
   it('a clean multi-document file: no findings, exit 0 even with --fail-on info', async () => {
     const { out, exitCode } = await scan([join(SEC, 'multi.yaml'), '--fail-on', 'info']);
-    expect(out).toBe('4 objects from 1 source: 0 findings — 0 critical, 0 high, 0 medium, 0 low, 0 info');
+    expect(out).toBe('5 objects from 1 source: 0 findings — 0 critical, 0 high, 0 medium, 0 low, 0 info');
     expect(exitCode).toBe(0);
   });
 
@@ -91,7 +93,8 @@ describe('k8s-experts scan', () => {
     const web = (d: JsonOut) => d.findings.filter((f) => f.object.kind === 'Deployment' && f.object.name === 'scan-webapp').map((f) => f.check);
     expect(web(plain)).toEqual(expect.arrayContaining(['pss-restricted-run-as-non-root', 'pss-restricted-privilege-escalation', 'resource-limits', 'image-digest']));
     const hardened = JSON.parse((await scan(['--chart', join(CHARTS, 'webapp'), '--values', join(SEC, 'webapp-values.yaml'), '--json'])).out) as JsonOut;
-    expect(web(hardened)).toEqual(['image-digest']);
+    expect(web(hardened)).toEqual(['image-digest', 'priority-class-missing']);
+    expect(web(plain)).toEqual(expect.arrayContaining(['read-only-root-fs', 'image-pull-policy', 'workload-single-replica']));
     // The chart's test hook Pod is scanned too.
     expect(hardened.findings.some((f) => f.object.kind === 'Pod' && f.check === 'image-tag')).toBe(true);
   });

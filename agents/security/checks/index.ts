@@ -5,3 +5,7 @@ export { checkClusterAdminBindings, checkDefaultServiceAccountBindings, checkRis
 export { checkNetworkPolicies, podsOfWorkloads, selects } from './network.js';
 export { checkAnnotationTokens, checkConfigMapKeys, checkObjectAnnotations } from './secrets.js';
 export { namespaceScores, type NamespaceScore, renderScores, SCORE_WEIGHTS } from './score.js';
+export { checkHygiene, effectivePullPolicy, type HygieneOptions } from './hygiene.js';
+export { type AvailabilityInput, checkAvailability } from './availability.js';
+export { checkIngressTls } from './ingress.js';
+export { checkNameLabel } from './labels.js';

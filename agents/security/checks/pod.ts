@@ -1,8 +1,9 @@
 /**
  * Checks on pod specs — of a Pod or of any workload's pod template: the Pod Security Standards
- * (pss.ts), resource requests and limits, image references and credentials in plain env values
+ * (pss.ts), workload hygiene (hygiene.ts), resource requests and limits, image references and credentials in plain env values
  * and annotations. Pure functions over untyped objects: odd or missing fields never throw.
  */
+import { checkHygiene, type HygieneOptions } from './hygiene.js';
 import { checkPss, containersOf } from './pss.js';
 import { checkAnnotationTokens } from './secrets.js';
 import { arr, type Finding, type ObjectRef, type Obj, rec, refOf, type Severity, str } from './types.js';
@@ -49,7 +50,7 @@ export function imageRegistry(image: string): string {
   return first.includes('.') || first.includes(':') || first === 'localhost' ? first.toLowerCase() : 'docker.io';
 }
 
-export interface PodCheckOptions {
+export interface PodCheckOptions extends HygieneOptions {
   /** Registries images may come from (`ghcr.io`, `registry.example.com:5000`); empty or unset turns the check off. */
   allowedRegistries?: readonly string[] | undefined;
 }
@@ -66,7 +67,7 @@ export function checkPodSpec(obj: unknown, ref: ObjectRef = refOf(obj), options:
   if (!template) return [];
   const spec = rec(template.spec);
   const annotations = rec(rec(template.metadata).annotations);
-  const findings: Finding[] = [...checkPss(spec, ref, annotations)];
+  const findings: Finding[] = [...checkPss(spec, ref, annotations), ...checkHygiene(spec, ref, options)];
   const add = (severity: Severity, check: string, evidence: string, fix: string, remediation?: string) =>
     findings.push({ severity, check, object: ref, evidence, fix, ...(remediation ? { remediation } : {}) });
   const containers = containersOf(spec).filter((k) => k.field !== 'ephemeralContainers');
