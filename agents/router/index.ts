@@ -49,9 +49,23 @@ export async function createRouterAgent(ctx: AgentContext, sources: () => Promis
   const execution = ctx.config.execution.mode === 'read-only' ? undefined : options.execution;
   const router = new Router(directory, client, ctx.config.a2a.peerTimeoutMs, ctx.logger, modelSkillPicker(ctx.config.llm, ctx.logger), execution);
 
+  /** The change context of a request: its mode (the deployment's, or lower if it asked), who asks, its Secret values. */
+  const changeContext = (task: TaskRunContext): ChangeContext | undefined => {
+    const asked = requestedMode(task.text, task.data);
+    const mode = lowerMode(ctx.config.execution.mode, 'error' in asked ? undefined : asked.mode);
+    if (mode === 'read-only' || !execution) return undefined;
+    return { mode, requestedBy: callerOf(task), scrubbedRequest: scrubSecretLiterals(task.text), secretLiterals: secretLiteralsIn(task.text), taskId: task.taskId, contextId: task.contextId };
+  };
+
   const handler: TaskHandler = async (task) => {
     const ids = { taskId: task.taskId, contextId: task.contextId };
-    if (task.request.task?.status?.state === TaskState.TASK_STATE_INPUT_REQUIRED && execution) {
+    const waiting = task.request.task?.status?.state === TaskState.TASK_STATE_INPUT_REQUIRED;
+    if (waiting) {
+      // A specialist's question this task relayed: the reply is its answer, sent on to that specialist.
+      const relayed = await router.answerRelayed(ids, task.text, task.data, { signal: task.signal, onProgress: (text) => task.progress(text), change: changeContext(task) });
+      if (relayed) return asTaskResult(relayed);
+    }
+    if (waiting && execution) {
       const parsed = parseApprovalReply(task.text, task.data);
       if ('error' in parsed) {
         const again = await router.askAgain(ids, `That was not an answer (${parsed.error}). ${HOW_TO_ANSWER}`);
@@ -63,12 +77,10 @@ export async function createRouterAgent(ctx: AgentContext, sources: () => Promis
     }
     const asked = requestedMode(task.text, task.data);
     if ('error' in asked) return { text: `Not run: ${asked.error}.`, data: { understood: false, error: asked.error } };
-    const mode = lowerMode(ctx.config.execution.mode, asked.mode);
-    const change: ChangeContext | undefined =
-      mode === 'read-only' || !execution ? undefined : { mode, requestedBy: callerOf(task), scrubbedRequest: scrubSecretLiterals(task.text), secretLiterals: secretLiteralsIn(task.text), ...ids };
+    const change = changeContext(task);
     const wanted = task.data.find((d): d is { agent?: string; skill?: string } => typeof d === 'object' && d !== null && ('agent' in d || 'skill' in d));
     const manifest = task.data.find((d): d is { manifest: string } => typeof d === 'object' && d !== null && typeof (d as { manifest?: unknown }).manifest === 'string')?.manifest;
-    const result = await router.route(task.text, { signal: task.signal, onProgress: (text) => task.progress(text), agent: wanted?.agent, skill: wanted?.skill, change, manifest });
+    const result = await router.route(task.text, { signal: task.signal, onProgress: (text) => task.progress(text), agent: wanted?.agent, skill: wanted?.skill, change, manifest, task: ids });
     return asTaskResult(result);
   };
 

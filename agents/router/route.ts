@@ -10,6 +10,8 @@ import type { ProposalVerdict } from '../../shared/execution/proposal.js';
 import type { Logger } from '../../shared/logger.js';
 import { changeFromDevAnswer, type DraftedChange, outcomeAnswer, secretValuesFor } from './change.js';
 import { changeFromChartAnswer, chartIntent, devChartAnswer, type DevChartAnswer } from './chart-change.js';
+import { isRecord } from '../../shared/records.js';
+import { toYaml } from '../../shared/yaml.js';
 import { needsChangePlan, rankSkills, type SkillMatch } from './classify.js';
 import type { SkillPicker } from './model-pick.js';
 import type { PeerAnswer, PeerClient } from './peer-client.js';
@@ -23,7 +25,7 @@ export interface RouteResult {
   text: string;
   /** Who contributed, in order. */
   agents: string[];
-  data: { agents: string[]; steps: Array<{ agent: string; skill: string; outcome: string; error?: string; data: unknown }>; ranking: SkillMatch[] };
+  data: { agents: string[]; steps: Array<{ agent: string; skill: string; outcome: string; error?: string; data: unknown }>; ranking: SkillMatch[]; /** The specialist whose question the task waits on. */ waitingOn?: string };
   /** False when no specialist fit or none answered. */
   answered: boolean;
   /** The change waits for a person's approval: the task goes input-required with data.approvalRequest. */
@@ -53,11 +55,25 @@ export interface RouteOptions {
   manifest?: string | undefined;
   /** Set when changes may be proposed or run (mode propose or execute); otherwise changes are only planned. */
   change?: ChangeContext | undefined;
+  /** The router's own task: a specialist's question is relayed on it (input-required) and its answer sent back. */
+  task?: { taskId: string; contextId: string } | undefined;
+}
+
+/** A specialist's question the router relayed to its caller: where the caller's answer goes. */
+interface RelayedQuestion {
+  agent: string;
+  skill: string;
+  peerTask: { taskId: string; contextId: string };
+  question: string;
+  ranking: SkillMatch[];
 }
 
 const guardianAnswer = z.looseObject({ verdict: z.enum(['allow', 'require-approval', 'deny']), reasons: z.array(z.string()), rules: z.array(z.string()).default([]), proposalId: z.string().optional() });
 
 export class Router {
+  /** Questions waiting for the caller, by the router's task id (memory only: after a restart, ask again). */
+  private readonly relayed = new Map<string, RelayedQuestion>();
+
   constructor(
     private readonly directory: PeerDirectory,
     private readonly client: PeerClient,
@@ -69,11 +85,11 @@ export class Router {
     private readonly execution?: ExecutionLayer,
   ) {}
 
-  private async step(agent: string, skill: string, text: string, data: Record<string, unknown>, options: RouteOptions): Promise<PeerAnswer> {
+  private async step(agent: string, skill: string, text: string, data: Record<string, unknown>, options: RouteOptions, continued?: { taskId: string; contextId: string }): Promise<PeerAnswer> {
     const peer = this.directory.get(agent);
     if (!peer?.up || !peer.card) return { agent, outcome: 'unreachable', text: '', data: undefined, error: peer?.lastError ?? 'no such peer' };
     options.onProgress?.(`asking ${agent} (${skill})`);
-    const answer = await this.client.ask(agent, peer.card, { text, data: { skill, ...data } }, { timeoutMs: this.timeoutMs, signal: options.signal, onProgress: (said) => options.onProgress?.(`${agent}: ${said}`) });
+    const answer = await this.client.ask(agent, peer.card, { text, data: { skill, ...data }, ...(continued ?? {}) }, { timeoutMs: this.timeoutMs, signal: options.signal, onProgress: (said) => options.onProgress?.(`${agent}: ${said}`) });
     if (answer.outcome === 'unreachable' || answer.outcome === 'timeout') {
       this.directory.markDown(agent, answer.error ?? answer.outcome);
       this.logger.warn({ agent, outcome: answer.outcome, error: answer.error }, 'peer did not answer');
@@ -96,14 +112,66 @@ export class Router {
     }
     if (!forced && needsChangePlan(best)) return this.changePlan(question, ranking, options);
     const answer = await this.step(best.agent, best.skill, question, {}, options);
-    // A kubectl command that changes something is a change like any other: proposed, judged, approved, run.
-    if (best.agent === 'dev' && answer.outcome === 'completed' && options.change && this.execution) {
+    return this.afterAnswer(best, answer, question, ranking, options);
+  }
+
+  /** What follows a specialist's answer: its question relayed, a chart reviewed, a change proposed. */
+  private async afterAnswer(best: { agent: string; skill: string }, answer: PeerAnswer, question: string, ranking: SkillMatch[], options: RouteOptions): Promise<RouteResult> {
+    if (answer.outcome === 'input-required') return this.relayQuestion(best, answer, question, ranking, options);
+    if (best.agent === 'dev' && answer.outcome === 'completed') {
       const chart = devChartAnswer.safeParse(answer.data);
-      const drafted = chart.success ? this.chartChange(chart.data, question) : changeFromDevAnswer(answer.data);
-      if (!('reason' in drafted)) return this.proposeChange(drafted, [answer], [best.skill], ranking, options);
-      if (chart.success) return this.result([answer], [best.skill], ranking, `Nothing was proposed: ${drafted.reason}.`);
+      if (chart.success) return this.chartPlan(chart.data, answer, question, ranking, options);
+      // A kubectl command that changes something is a change like any other: proposed, judged, approved, run.
+      if (options.change && this.execution) {
+        const drafted = changeFromDevAnswer(answer.data);
+        if (!('reason' in drafted)) return this.proposeChange(drafted, [answer], [best.skill], ranking, options);
+      }
     }
     return this.result([answer], [best.skill], ranking);
+  }
+
+  /**
+   * A specialist asks before it can go on (dev's chart without an image): the question goes to the
+   * caller on the router's task (input-required), and their answer back to the specialist's task.
+   */
+  private relayQuestion(best: { agent: string; skill: string }, answer: PeerAnswer, question: string, ranking: SkillMatch[], options: RouteOptions): RouteResult {
+    if (!options.task || !answer.taskId || !answer.contextId) return this.result([answer], [best.skill], ranking, `${best.agent} needs more to go on: ask again with the answers to its questions.`);
+    this.relayed.set(options.task.taskId, { agent: best.agent, skill: best.skill, peerTask: { taskId: answer.taskId, contextId: answer.contextId }, question, ranking });
+    return {
+      text: answer.text,
+      agents: [best.agent],
+      // The specialist's questions (data.questions) stay where a client looks for them.
+      data: { ...(isRecord(answer.data) ? answer.data : {}), agents: [best.agent], steps: [{ agent: best.agent, skill: best.skill, outcome: answer.outcome, data: answer.data }], ranking, waitingOn: best.agent },
+      answered: true,
+      inputRequired: true,
+    };
+  }
+
+  /** The caller's answer to a relayed question, sent on to the specialist's task; undefined when the task waits on none. */
+  async answerRelayed(task: { taskId: string; contextId: string }, text: string, data: readonly unknown[], options: RouteOptions = {}): Promise<RouteResult | undefined> {
+    const waiting = this.relayed.get(task.taskId);
+    if (!waiting) return undefined;
+    this.relayed.delete(task.taskId);
+    const parts = Object.assign({}, ...data.filter(isRecord)) as Record<string, unknown>;
+    const answer = await this.step(waiting.agent, waiting.skill, text, parts, options, waiting.peerTask);
+    // What to do with the result (write it, install it) may have been said in either message.
+    return this.afterAnswer(waiting, answer, `${waiting.question}\n${text}`, waiting.ranking, { ...options, task });
+  }
+
+  /** dev's chart, reviewed by security; written or installed through a proposal when the request says so. */
+  private async chartPlan(chart: DevChartAnswer, draft: PeerAnswer, question: string, ranking: SkillMatch[], options: RouteOptions): Promise<RouteResult> {
+    const answers = [draft];
+    const skills = ['generate-chart'];
+    if (chart.rendered?.length) {
+      // The objects the chart renders (Secret values masked), as one manifest: reviewed once, in the data part.
+      const manifest = chart.rendered.map((r) => toYaml(r.object)).join('---\n');
+      answers.push(await this.step('security', 'review-manifest', 'Review the manifest in the data part (a Helm chart, rendered) for security issues.', { manifest }, options));
+      skills.push('review-manifest');
+    }
+    if (!options.change || !this.execution) return this.result(answers, skills, ranking);
+    const drafted = this.chartChange(chart, question);
+    if ('reason' in drafted) return this.result(answers, skills, ranking, `Nothing was proposed: ${drafted.reason}.`);
+    return this.proposeChange(drafted, answers, skills, ranking, options);
   }
 
   /** A chart to write or install: an install names the copy the layer keeps of exactly this chart. */

@@ -154,6 +154,9 @@ describe('changes through the crew (execution mode execute)', () => {
     expect(request.proposal.dryRun.summary).toMatch(/would write \d+ files .*helm install would create release storefront/s);
     expect(readdirSync(dir)).not.toContain('workspace');
     expect(await exists(['namespace', CHART_NS])).toBe(false);
+    // dev generated and validated it, security reviewed what it renders, the guardian ruled.
+    const steps = (first.status?.message?.parts.find((p) => p.content?.$case === 'data')?.content?.value as { steps: Array<{ agent: string; skill: string }> }).steps;
+    expect(steps.map((s) => `${s.agent}/${s.skill}`)).toEqual(['dev/generate-chart', 'security/review-manifest', 'guardian/verdict']);
 
     const { data } = resultOf(await ask('approve', { taskId: first.id, contextId: first.contextId, data: { approval: { ...request.reply.approve.approval, by: 'tester' } } }));
     expect(data.outcome, String(data.message)).toBe('executed');
@@ -161,6 +164,24 @@ describe('changes through the crew (execution mode execute)', () => {
     expect(readdirSync(chartDir)).toEqual(expect.arrayContaining(['Chart.yaml', 'values.yaml', 'values.schema.json', 'templates']));
     expect(readFileSync(join(chartDir, 'Chart.yaml'), 'utf8')).toMatch(/^name: storefront$/m);
     expect(await exists(['deployment', '-n', CHART_NS, '-l', 'app.kubernetes.io/instance=storefront'])).toBe(true);
+  });
+
+  it('dev\'s question about a chart reaches the caller on the router\'s task, and the answer goes back to dev', async () => {
+    const first = await ask(`Create a helm chart named ledger on port 8080 and install it in namespace ${CHART_NS}`);
+    expect(first.status?.state, messageText(first.status?.message)).toBe(TaskState.TASK_STATE_INPUT_REQUIRED);
+    const asked = first.status?.message?.parts.find((p) => p.content?.$case === 'data')?.content?.value as { waitingOn: string; questions: Array<{ field: string }> };
+    expect(asked.waitingOn).toBe('dev');
+    expect(asked.questions.map((q) => q.field)).toContain('image');
+    expect(messageText(first.status?.message)).toMatch(/image/i);
+
+    // The answer completes dev's plan; the install it asked for first then waits for a person.
+    const second = await ask('image ghcr.io/acme/ledger:1.4.2', { taskId: first.id, contextId: first.contextId });
+    const request = approvalOf(second);
+    expect(request.proposal.steps.map((s) => s.tool)).toEqual(['helm_install']);
+    expect(request.proposal.summary).toBe(`install chart ledger as release ledger in namespace ${CHART_NS}`);
+    const rejected = resultOf(await ask('reject: not today', { taskId: first.id, contextId: first.contextId }));
+    expect(rejected.data.outcome).toBe('rejected');
+    expect(await exists(['deployment', '-n', CHART_NS, '-l', 'app.kubernetes.io/instance=ledger'])).toBe(false);
   });
 
   it('keeps waiting after an answer that is not one, and changes nothing on a rejection', async () => {

@@ -134,7 +134,6 @@ describe('a heal round', () => {
     lint: { ran: true, ok: true, messages: [] },
     template: { ran: true, ok: true, kinds: [] },
     dryRun: { ran: true, ok: false, namespace: 'default', objects: [] },
-    security: { ran: true, counts: { critical: 0, high: 0, medium: 0, low: 0, info: 0 }, findings: [] },
     passed: false,
   };
 

@@ -35,7 +35,7 @@ export async function validateAndHealChart(clients: { helm?: Client | undefined;
   const fixes: SelfHealResult['fixes'] = [];
   let unfixed: string[] = [];
   for (let round = 0; ; round++) {
-    progress(round === 0 ? 'Validating the chart: helm lint --strict, helm template, server-side dry run, security review' : `Validating again after ${fixes.filter((f) => f.round === round).length} fix(es) (round ${round})`);
+    progress(round === 0 ? 'Validating the chart: helm lint --strict, helm template, server-side dry run' : `Validating again after ${fixes.filter((f) => f.round === round).length} fix(es) (round ${round})`);
     const { validation, rendered } = await validateChart(clients, files, { ...(options.namespace ? { namespace: options.namespace } : {}), ...(options.release ? { release: options.release } : {}), ...(options.signal ? { signal: options.signal } : {}) });
     const ranAll = validation.helm && validation.dryRun.ran;
     if (validation.passed || !validation.helm || round >= maxRounds) {

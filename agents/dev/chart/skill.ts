@@ -1,8 +1,8 @@
 /**
  * generate-chart: a Helm chart from a request — plan (structured `{ chart: {...} }` or plain
  * words; what matters and is missing is asked, input-required) → generate the files → validate
- * (helm lint --strict, helm template, server-side dry run, security review) → self-heal in bounded
- * rounds → the answer. Nothing is written anywhere but a private temp dir, deleted afterwards;
+ * (helm lint --strict, helm template, server-side dry run) → self-heal in bounded rounds → the
+ * answer, with the rendered objects for the security agent's review (the router asks it). Nothing is written anywhere but a private temp dir, deleted afterwards;
  * `chart.files` is meant to be written as is by whoever has approval to write.
  */
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -60,7 +60,6 @@ function describePlan(plan: ChartPlan): string {
 }
 
 function validationTable(v: ChartValidation): string {
-  const sev = v.security.counts;
   const lintDetail = v.lint.messages.filter((m) => m.severity !== 'INFO').map((m) => `${m.severity}: ${m.text}`)[0] ?? (v.lint.output ? v.lint.output.split('\n')[0] : `${v.lint.messages.length} info message(s)`);
   const invalid = v.dryRun.objects.filter((o) => !o.valid);
   return renderTable(
@@ -69,7 +68,6 @@ function validationTable(v: ChartValidation): string {
       ['helm lint --strict', !v.lint.ran ? 'not run' : v.lint.ok ? 'passed' : 'FAILED', (lintDetail ?? '').slice(0, 120)],
       ['helm template', !v.template.ran ? 'not run' : v.template.ok ? 'passed' : 'FAILED', v.template.ok ? `${v.template.kinds.length} objects: ${[...new Set(v.template.kinds)].join(', ')}` : (v.template.error ?? '').split('\n')[0]!.slice(0, 120)],
       ['dry run (server)', !v.dryRun.ran ? 'not run' : v.dryRun.ok ? 'passed' : 'FAILED', v.dryRun.ran ? (invalid.length ? `${invalid.length} rejected: ${invalid.map((o) => `${o.kind}/${o.name}`).join(', ')}` : `${v.dryRun.objects.length} objects valid in namespace ${v.dryRun.namespace}`) : (v.dryRun.error ?? '').slice(0, 120)],
-      ['security review', v.security.ran ? (sev.critical + sev.high === 0 ? 'passed' : 'FINDINGS') : 'not run', v.security.ran ? `${sev.critical} critical, ${sev.high} high, ${sev.medium} medium, ${sev.low} low` : ''],
     ],
   );
 }
@@ -124,8 +122,6 @@ export async function generateChartSkill(input: ChartSkillInput, deps: ChartSkil
     progress: deps.progress,
   });
   const v = result.validation;
-  const serious = v.security.findings.filter((f) => f.severity === 'critical' || f.severity === 'high');
-  const others = v.security.findings.filter((f) => f.severity === 'medium' || f.severity === 'low');
   const verdict = verdictOf(v, result.fixes.length);
   const lines = [
     `Generated ${describePlan(plan)}.`,
@@ -141,8 +137,6 @@ export async function generateChartSkill(input: ChartSkillInput, deps: ChartSkil
     validationTable(v),
     ...(result.fixes.length ? ['', 'Fixed:', ...result.fixes.map((f) => `- ${f.file}: ${f.what} — ${f.why}`)] : []),
     ...(result.unfixed.length ? ['', 'Left to fix:', ...result.unfixed.map((u) => `- ${u}`)] : []),
-    ...(serious.length ? ['', 'Security findings to fix before installing:', ...serious.map((f) => `- ${f.severity} ${f.check} ${f.object.kind}/${f.object.name}: ${f.evidence} — ${f.fix}`)] : []),
-    ...(others.length ? ['', `Security review (${others.length} medium/low, left as a choice): ${others.map((f) => `${f.severity} ${f.check}`).join(', ')}.`] : []),
     '',
     `To install (not done by me): write the files to a directory ${plan.name}/ and run helm install ${plan.name} ./${plan.name}${plan.namespace ? ` -n ${plan.namespace} --create-namespace` : ''}${plan.secrets.length ? ` ${plan.secrets.map((k) => `--set-file secrets.${k}=<file>`).join(' ')}` : ''}.`,
   ];

@@ -2,8 +2,8 @@
  * A chart's files checked the way a careful person would before installing (I/O through the MCP
  * servers only): written to a private temp dir (deleted afterwards), `helm lint --strict`,
  * `helm template`, a server-side dry run of every rendered object (k8s_validate, in a namespace
- * that exists — or the fallback is said), and the security agent's checks on the rendered
- * objects. Nothing is installed or applied.
+ * that exists — or the fallback is said). The rendered objects go with the answer: the security
+ * agent reviews them (over A2A, through the router). Nothing is installed or applied.
  */
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,8 +13,6 @@ import { parse } from 'yaml';
 import { mcpToolBox, tryTool } from '../../../shared/reasoning/toolbox.js';
 import { isRecord } from '../../../shared/records.js';
 import { parseYamlDocuments } from '../../../shared/yaml.js';
-import { scanObjects } from '../../security/scan.js';
-import type { Finding, Severity } from '../../security/checks/types.js';
 import type { ObjectVerdict } from '../heal.js';
 import { normalizeName } from '../names.js';
 import type { ChartFiles } from './files.js';
@@ -39,7 +37,6 @@ export interface ChartValidation {
   lint: LintResult;
   template: { ran: boolean; ok: boolean; kinds: string[]; error?: string };
   dryRun: { ran: boolean; ok: boolean; namespace: string; note?: string; objects: Array<ObjectVerdict & { source?: string }>; error?: string };
-  security: { ran: boolean; counts: Record<Severity, number>; findings: Finding[] };
   /** Lint, template and dry run all passed. */
   passed: boolean;
 }
@@ -85,8 +82,6 @@ export function renderedObjects(manifest: string): RenderedObject[] {
   return out;
 }
 
-const SEVERITY_ZERO: Record<Severity, number> = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
-
 export interface ValidateOptions {
   release?: string;
   namespace?: string;
@@ -101,7 +96,6 @@ export async function validateChart(clients: { helm?: Client | undefined; kubern
     lint: { ran: false, ok: false, messages: [] },
     template: { ran: false, ok: false, kinds: [] },
     dryRun: { ran: false, ok: false, namespace: options.namespace ?? 'default', objects: [] },
-    security: { ran: false, counts: { ...SEVERITY_ZERO }, findings: [] },
     passed: false,
   };
   if (!clients.helm) {
@@ -131,11 +125,6 @@ export async function validateChart(clients: { helm?: Client | undefined; kubern
     return rendered.structured?.manifest;
   });
   const rendered = manifest ? renderedObjects(manifest) : [];
-
-  if (rendered.length > 0) {
-    const findings = scanObjects(rendered.map((r) => r.object));
-    validation.security = { ran: true, findings, counts: findings.reduce((c, f) => ({ ...c, [f.severity]: c[f.severity] + 1 }), { ...SEVERITY_ZERO }) };
-  }
 
   if (rendered.length > 0 && clients.kubernetes) {
     const yaml = rendered.map((r) => JSON.stringify(r.object)).join('\n---\n');
