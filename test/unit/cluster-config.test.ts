@@ -18,14 +18,14 @@ describe('the kwokctl configuration', () => {
   it('ships the default lifecycle stages beside the failure stages', () => {
     const stages = docs.filter((d) => d.kind === 'Stage').map((d) => d.metadata.name);
     expect(stages).toEqual(expect.arrayContaining(['node-initialize', 'node-heartbeat-with-lease', 'pod-ready', 'pod-complete', 'pod-delete']));
-    expect(stages).toEqual(expect.arrayContaining(['pod-crashloop-crash', 'pod-crashloop-restart', 'pod-err-image-pull', 'pod-image-pull-backoff', 'pod-create-container-config-error']));
+    expect(stages).toEqual(expect.arrayContaining(['pod-crashloop-crash', 'pod-crashloop-restart', 'pod-err-image-pull', 'pod-image-pull-backoff', 'pod-create-container-config-error', 'pod-job-exit-failure']));
   });
 
   it('never marks a broken pod with a label or annotation an agent could read', () => {
     const failures = parseAllDocuments(readFileSync(join(CLUSTER_SOURCE_DIR, 'kwok', 'stages-failures.yaml'), 'utf8'))
       .map((d) => d.toJS())
       .filter(Boolean);
-    expect(failures.length).toBe(5);
+    expect(failures.length).toBe(6);
     for (const stage of failures) {
       expect(stage.spec.selector.matchLabels, stage.metadata.name).toBeUndefined();
       expect(stage.spec.selector.matchAnnotations, stage.metadata.name).toBeUndefined();

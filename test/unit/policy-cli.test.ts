@@ -33,7 +33,7 @@ describe('k8s-experts policy', () => {
     expect(lines[0]).toMatch(/^#\s+ID\s+TYPE\s+EFFECT\s+SCOPE$/);
     expect(lines[1]).toMatch(/^0\s+protected-namespace\s+protected-namespace\s+deny\s+kube-system,kube-public,kube-node-lease,k8s-experts$/);
     expect(out).toMatch(/privileged-pod\s+privileged-pod\s+deny\s+kube-system,.*\+ pod-security\.kubernetes\.io\/enforce in \(baseline,restricted\)/);
-    expect(out).toContain(`${EXAMPLE}: valid, 14 rules (sha256 `);
+    expect(out).toContain(`${EXAMPLE}: valid, 15 rules (sha256 `);
     expect(out).not.toContain('warning:');
   });
 
