@@ -71,7 +71,16 @@ export function renderKwokctlConfig(ports: ClusterPorts, bin: Binaries, kubernet
     },
     componentsPatches: [
       // The binary runtime starts kwok with an empty --node-ip; pods then get no hostIP.
-      { name: 'kwok-controller', extraArgs: [{ key: 'node-ip', value: '127.0.0.1', override: true }] },
+      // kwok animates only the nodes annotated as fake (the demo's): a Node without the annotation
+      // is left as its creator wrote it, like a real node whose kubelet stopped reporting.
+      {
+        name: 'kwok-controller',
+        extraArgs: [
+          { key: 'node-ip', value: '127.0.0.1', override: true },
+          { key: 'manage-all-nodes', value: 'false', override: true },
+          { key: 'manage-nodes-with-annotation-selector', value: 'kwok.x-k8s.io/node=fake' },
+        ],
+      },
       ...(pkiDir ? [frontProxyPatch(pkiDir)] : []),
     ],
   };
