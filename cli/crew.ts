@@ -20,7 +20,8 @@ import { kubernetesServicePeers, type PeerSource } from '../agents/router/peers.
 import { helmServerFactory } from '../mcp-servers/helm/index.js';
 import { kubernetesServerFactory } from '../mcp-servers/kubernetes/index.js';
 import { prometheusServerFactory } from '../mcp-servers/prometheus/index.js';
-import { helmBinary, openWriteDeps, withDemoPrometheus } from './commands/mcp.js';
+import { openWriteDeps, withDemoPrometheus } from './commands/mcp.js';
+import { helmBinary } from './helm-binary.js';
 import { openExecution } from './execution.js';
 
 export type SpecialistFactories = Record<SpecialistName, (ctx: AgentContext) => AgentDefinition>;

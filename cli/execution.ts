@@ -17,7 +17,7 @@ import { VERSION } from '../shared/version.js';
 import { kubernetesServerFactory } from '../mcp-servers/kubernetes/index.js';
 import { helmServerFactory } from '../mcp-servers/helm/index.js';
 import { createWorkspaceServer } from '../shared/execution/workspace-server.js';
-import { helmBinary } from './commands/mcp.js';
+import { helmBinary } from './helm-binary.js';
 
 export interface OpenExecution {
   layer: ExecutionLayer;

@@ -2,21 +2,43 @@
 import { Command, CommanderError } from 'commander';
 import { errorMessage, formatUserError, isUserError } from '../shared/errors.js';
 import { VERSION } from '../shared/version.js';
-import { registerAgentCommand } from './commands/agent.js';
-import { registerApprovalCommands } from './commands/approve.js';
-import { registerAskCommand } from './commands/ask.js';
-import { registerAuditCommands } from './commands/audit.js';
-import { registerBackupCommands } from './commands/backup.js';
-import { registerCheckCommand } from './commands/check.js';
-import { registerClusterCommands } from './commands/cluster.js';
-import { registerDeprecationsCommand } from './commands/deprecations.js';
-import { registerMcpCommand } from './commands/mcp.js';
-import { registerPolicyCommands } from './commands/policy.js';
-import { registerProposalsCommand } from './commands/proposals.js';
-import { registerScanCommand } from './commands/scan.js';
-import { registerStartCommand } from './commands/start.js';
+type Register = (program: Command) => void;
 
-export function buildProgram(): Command {
+/**
+ * Each top-level command and the module that defines it. Only the module of the command asked for
+ * is loaded — `scan` need not load the A2A runtime, the MCP servers and the Kubernetes client —
+ * and help (or a word that is no command) loads them all, in this order.
+ */
+const COMMANDS: ReadonlyArray<{ names: readonly string[]; load: () => Promise<Register> }> = [
+  { names: ['start'], load: async () => (await import('./commands/start.js')).registerStartCommand },
+  { names: ['ask'], load: async () => (await import('./commands/ask.js')).registerAskCommand },
+  { names: ['approve', 'reject'], load: async () => (await import('./commands/approve.js')).registerApprovalCommands },
+  { names: ['agent'], load: async () => (await import('./commands/agent.js')).registerAgentCommand },
+  { names: ['audit'], load: async () => (await import('./commands/audit.js')).registerAuditCommands },
+  { names: ['backup'], load: async () => (await import('./commands/backup.js')).registerBackupCommands },
+  { names: ['check'], load: async () => (await import('./commands/check.js')).registerCheckCommand },
+  { names: ['cluster'], load: async () => (await import('./commands/cluster.js')).registerClusterCommands },
+  { names: ['deprecations'], load: async () => (await import('./commands/deprecations.js')).registerDeprecationsCommand },
+  { names: ['mcp'], load: async () => (await import('./commands/mcp.js')).registerMcpCommand },
+  { names: ['policy'], load: async () => (await import('./commands/policy.js')).registerPolicyCommands },
+  { names: ['proposals'], load: async () => (await import('./commands/proposals.js')).registerProposalsCommand },
+  { names: ['scan'], load: async () => (await import('./commands/scan.js')).registerScanCommand },
+];
+
+/** Global options that take a value: the word after them is not the command. */
+const VALUE_OPTIONS = new Set(['-c', '--config', '--context', '--log-level']);
+
+/** The command word of a command line (`node main.js [options] <command> …`), if any. */
+function commandWord(argv: readonly string[]): string | undefined {
+  for (let i = 2; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (VALUE_OPTIONS.has(arg)) i++;
+    else if (!arg.startsWith('-')) return arg;
+  }
+  return undefined;
+}
+
+export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
   const program = new Command('k8s-experts')
     .description('A crew of Kubernetes specialist agents, and the tools they use')
     .version(VERSION)
@@ -25,25 +47,15 @@ export function buildProgram(): Command {
     .option('--log-level <level>', 'trace|debug|info|warn|error|fatal|silent')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  registerStartCommand(program);
-  registerAskCommand(program);
-  registerApprovalCommands(program);
-  registerAgentCommand(program);
-  registerAuditCommands(program);
-  registerBackupCommands(program);
-  registerCheckCommand(program);
-  registerClusterCommands(program);
-  registerDeprecationsCommand(program);
-  registerMcpCommand(program);
-  registerPolicyCommands(program);
-  registerProposalsCommand(program);
-  registerScanCommand(program);
+  const word = commandWord(argv);
+  const asked = COMMANDS.filter((c) => word !== undefined && c.names.includes(word));
+  for (const command of asked.length ? asked : COMMANDS) (await command.load())(program);
   return program;
 }
 
 async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
   try {
+    const program = await buildProgram(argv);
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {

@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { Command } from 'commander';
 import { AuditLog } from '../../shared/audit/log.js';
@@ -14,7 +12,7 @@ import { VERSION } from '../../shared/version.js';
 import { kubernetesServerFactory } from '../../mcp-servers/kubernetes/index.js';
 import { prometheusServerFactory } from '../../mcp-servers/prometheus/index.js';
 import { helmServerFactory } from '../../mcp-servers/helm/index.js';
-import { binaries, clusterPaths } from '../../tools/cluster/paths.js';
+import { clusterPaths } from '../../tools/cluster/paths.js';
 import { readClusterState } from '../../tools/cluster/state.js';
 import { createCrewMcpServer } from '../../agents/router/mcp-bridge.js';
 import { PeerClient } from '../../agents/router/peer-client.js';
@@ -22,6 +20,7 @@ import { PeerDirectory } from '../../agents/router/peers.js';
 import { localAgentUrl, localCrewPeers } from '../crew.js';
 import { configFromCommand } from '../options.js';
 import { untilStopped } from '../signals.js';
+import { helmBinary } from '../helm-binary.js';
 
 type ServerFactory = (config: Config, logger: Logger, version: string, deps: WriteDeps) => () => McpServer;
 
@@ -66,15 +65,6 @@ function crewServerFactory(config: Config, logger: Logger, version: string): () 
   const local = localCrewPeers(config);
   const directory = new PeerDirectory(client, async () => [...local, ...config.a2a.peers.map((url) => ({ url }))], logger);
   return () => createCrewMcpServer({ client, directory, routerUrl: localAgentUrl(config, 'router'), timeoutMs: config.a2a.peerTimeoutMs }, version);
-}
-
-/** The configured helm, else one on PATH, else the one built for the demo cluster. */
-export function helmBinary(config: Config): string {
-  if (config.helm.binary) return config.helm.binary;
-  const onPath = (process.env.PATH ?? '').split(delimiter).some((dir) => dir && existsSync(join(dir, 'helm')));
-  if (onPath) return 'helm';
-  const built = binaries(clusterPaths()).helm;
-  return existsSync(built) ? built : 'helm';
 }
 
 /** With no Prometheus configured, the running demo cluster's is the obvious one to use. */

@@ -10,7 +10,7 @@ import { errorMessage, UserError } from '../../shared/errors.js';
 import { renderTable } from '../../shared/table.js';
 import { HelmRunner } from '../../mcp-servers/helm/runner.js';
 import { configFromCommand } from '../options.js';
-import { helmBinary } from './mcp.js';
+import { helmBinary } from '../helm-binary.js';
 
 export interface ScanCliOptions {
   chart?: string;
