@@ -44,10 +44,24 @@ async function objectsOf(tools: ToolBox, kind: string, options: CollectChangesOp
   return out;
 }
 
-/** Only a ConfigMap or Secret's name and write times: its data (and annotations such as last-applied-configuration, which may repeat it) never leave this function. */
-function metadataOnly(o: Record<string, unknown>): ConfigLike {
-  const m = (o.metadata ?? {}) as NonNullable<ConfigLike['metadata']>;
-  return { metadata: { name: m.name ?? null, namespace: m.namespace ?? null, creationTimestamp: m.creationTimestamp ?? null, managedFields: (m.managedFields ?? []).map((f) => ({ time: f?.time ?? null })) } };
+interface Writers {
+  namespace: string | null;
+  name: string;
+  createdAt: string | null;
+  managedFields: Array<{ manager: string; operation: string; time: string | null }>;
+}
+
+/**
+ * ConfigMaps or Secrets as their names and write times only (k8s_list's `writers`: who wrote each
+ * and when, from managedFields): one call per kind, and no value ever reaches this agent.
+ */
+async function configWrites(tools: ToolBox, kind: 'configmaps' | 'secrets', options: CollectChangesOptions, notes: string[]): Promise<ConfigLike[]> {
+  const listed = await tryTool<{ writers?: Writers[] }>(tools, 'k8s_list', { kind, namespace: options.namespace, view: 'rows', limit: options.limit ?? 100, writers: true }, options.signal);
+  if (!listed.ok) {
+    notes.push(`${kind}: not read (${firstLine(listed.text)})`);
+    return [];
+  }
+  return (listed.structured?.writers ?? []).map((w) => ({ metadata: { name: w.name, namespace: w.namespace ?? options.namespace, creationTimestamp: w.createdAt, managedFields: w.managedFields.map((f) => ({ time: f.time, operation: f.operation, manager: f.manager })) } }));
 }
 
 /** The namespace's changes since `since`, oldest first. */
@@ -55,8 +69,8 @@ export async function collectChanges(tools: ToolBox | undefined, options: Collec
   const notes: string[] = [];
   if (!tools) return { changes: [], notes: ['no kubernetes MCP server: recent changes not read'] };
   const replicasets = (await objectsOf(tools, 'replicasets', options, notes)) as ReplicaSetLike[];
-  const configmaps = (await objectsOf(tools, 'configmaps', options, notes)).map(metadataOnly);
-  const secrets = (await objectsOf(tools, 'secrets', options, notes)).map(metadataOnly);
+  const configmaps = await configWrites(tools, 'configmaps', options, notes);
+  const secrets = await configWrites(tools, 'secrets', options, notes);
   const events = await tryTool<{ events?: EventLike[] | null }>(tools, 'k8s_events', { namespace: options.namespace, limit: 500 }, options.signal);
   if (!events.ok) notes.push(`events: not read (${firstLine(events.text)})`);
   const changes = [

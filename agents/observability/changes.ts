@@ -66,7 +66,7 @@ interface Meta {
   creationTimestamp?: string | null;
   annotations?: Record<string, string> | null;
   ownerReferences?: Array<{ kind?: string | null; name?: string | null; controller?: boolean | null } | null> | null;
-  managedFields?: Array<{ time?: string | null; operation?: string | null } | null> | null;
+  managedFields?: Array<{ time?: string | null; operation?: string | null; manager?: string | null } | null> | null;
 }
 
 /** A ReplicaSet as the collector reads it; every field may be missing. */
@@ -145,8 +145,12 @@ export function configChanges(kind: 'ConfigMap' | 'Secret', objects: Array<Confi
     const meta = o?.metadata;
     if (!meta?.name || !meta.namespace) continue;
     const created = seconds(meta.creationTimestamp);
-    const edited = Math.max(-Infinity, ...(meta.managedFields ?? []).map((f) => seconds(f?.time) ?? -Infinity));
-    if (Number.isFinite(edited) && (created === undefined || edited > created + 1)) out.push({ time: edited, source: 'config', object: { kind, namespace: meta.namespace, name: meta.name }, what: 'was edited' });
+    // The latest write of any manager; who made it says whether a person (kubectl) or a controller did.
+    const latest = (meta.managedFields ?? []).reduce<{ time: number; manager?: string | null | undefined } | undefined>((best, f) => {
+      const t = seconds(f?.time);
+      return t !== undefined && (!best || t > best.time) ? { time: t, manager: f?.manager } : best;
+    }, undefined);
+    if (latest && (created === undefined || latest.time > created + 1)) out.push({ time: latest.time, source: 'config', object: { kind, namespace: meta.namespace, name: meta.name }, what: `was edited${latest.manager ? ` (by ${latest.manager})` : ''}` });
     else if (created !== undefined) out.push({ time: created, source: 'config', object: { kind, namespace: meta.namespace, name: meta.name }, what: 'was created' });
   }
   return out;

@@ -131,6 +131,8 @@ export function cleanObject<T extends KubeObject>(object: T): T {
 
 /** Who last wrote an object and through which apiVersion: managedFields without fieldsV1, and only the apiVersion of the last-applied annotation. */
 export interface ObjectWriters {
+  /** metadata.creationTimestamp: with the managers' times, tells an edit from the creation. */
+  createdAt: string | null;
   managedFields: Array<{ manager: string; operation: string; apiVersion: string; time: string | null }>;
   /** apiVersion in kubectl.kubernetes.io/last-applied-configuration; null without one. */
   lastAppliedApiVersion: string | null;
@@ -157,7 +159,8 @@ export function writersOf(metadata: Record<string, unknown> | undefined): Object
       lastAppliedApiVersion = null;
     }
   }
-  return { managedFields, lastAppliedApiVersion };
+  const created = metadata?.creationTimestamp;
+  return { createdAt: typeof created === 'string' ? created : null, managedFields, lastAppliedApiVersion };
 }
 
 /** "3m", "2h", "5d" like kubectl's AGE column. */

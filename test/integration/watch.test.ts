@@ -76,6 +76,11 @@ describe('recent changes on the demo cluster', () => {
     const pod = (await k(['get', 'pods', '-n', CHANGES_NS, '-l', 'app=cart', '-o', 'jsonpath={.items[0].metadata.name}'])).stdout.trim();
     expect(pod).toMatch(/^cart-/);
 
+    // A ConfigMap edited after it was made: the edit is a change (with who made it), its values never are.
+    await k(['create', 'configmap', 'cart-settings', '-n', CHANGES_NS, '--from-literal=mode=edit-canary-before']);
+    await new Promise((r) => setTimeout(r, 2100));
+    await k(['patch', 'configmap', 'cart-settings', '-n', CHANGES_NS, '--type=merge', '-p', JSON.stringify({ data: { mode: 'edit-canary-after' } })]);
+
     const tools = mcpToolBox(kube, WATCH_KUBERNETES_TOOLS);
     const since = Math.floor(Date.now() / 1000) - 3600;
     const { changes, notes } = await collectChanges(tools, { namespace: CHANGES_NS, since });
@@ -86,6 +91,8 @@ describe('recent changes on the demo cluster', () => {
     // The namespace's own ConfigMap (kube-root-ca.crt) is a config change; its data never is.
     expect(changes.some((c) => c.source === 'config' && c.object.name === 'kube-root-ca.crt')).toBe(true);
     expect(JSON.stringify(changes)).not.toContain('BEGIN CERTIFICATE');
+    expect(changes.find((c) => c.source === 'config' && c.object.name === 'cart-settings')?.what).toBe('was edited (by kubectl-patch)');
+    expect(JSON.stringify(changes)).not.toContain('edit-canary');
 
     const revision2 = rollouts.find((c) => c.what.startsWith('rolled out revision 2'))!;
     rolled = { pod, time: revision2.time };

@@ -30,11 +30,13 @@ describe('configChanges and eventChanges', () => {
     const changes = configChanges('ConfigMap', [
       { metadata: { name: 'edited', namespace: 'shop', creationTimestamp: iso(T - 9000), managedFields: [{ time: iso(T - 9000) }, { time: iso(T - 60) }, null] } },
       { metadata: { name: 'new', namespace: 'shop', creationTimestamp: iso(T - 30), managedFields: null } },
+      { metadata: { name: 'by-hand', namespace: 'shop', creationTimestamp: iso(T - 900), managedFields: [{ time: iso(T - 900), manager: 'kubectl-create' }, { time: iso(T - 20), manager: 'kubectl-edit' }] } },
       { metadata: { name: null, namespace: 'shop' } },
     ]);
     expect(changes.map((c) => [c.object.name, c.what, c.time])).toEqual([
       ['edited', 'was edited', T - 60],
       ['new', 'was created', T - 30],
+      ['by-hand', 'was edited (by kubectl-edit)', T - 20],
     ]);
   });
 

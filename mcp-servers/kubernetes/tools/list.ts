@@ -30,6 +30,7 @@ export const listOutput = {
       z.object({
         namespace: z.string().nullable(),
         name: z.string(),
+        createdAt: z.string().nullable(),
         managedFields: z.array(z.object({ manager: z.string(), operation: z.string(), apiVersion: z.string(), time: z.string().nullable() })),
         lastAppliedApiVersion: z.string().nullable(),
       }),
