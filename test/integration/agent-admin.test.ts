@@ -13,6 +13,7 @@ import { loadConfig } from '../../shared/config.js';
 import { createLogger } from '../../shared/logger.js';
 import { askCompleted, sendRequest, serveForTest } from '../helpers/a2a.js';
 import { kubernetesClient } from '../helpers/mcp.js';
+import { kubectl as runKubectl } from '../../tools/cluster/exec.js';
 
 const logger = createLogger({ level: 'silent' });
 let mcp: McpClient;
@@ -103,12 +104,13 @@ describe('admin agent over A2A on the demo cluster', () => {
     // v1.34 serves no removed apiVersion (api-versions lists only GA and the metrics/kwok groups), so
     // the one deprecated API a client can still write here is v1 Endpoints (deprecated in v1.33).
     const ns = 'adm-h5-live';
-    const kubectl = (args: string[], input?: string) => execFileSync(inject('kubectl'), args, { env: { ...process.env, KUBECONFIG: inject('kubeconfig') }, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], ...(input ? { input } : {}) });
+    // Asynchronous: the agent serves in this process, and a blocked event loop would break its connections.
+    const kubectl = (args: string[], input?: string) => runKubectl(inject('kubectl'), inject('kubeconfig'), args, input);
     // A namespace left terminating by an earlier run would refuse the create.
-    kubectl(['delete', 'namespace', ns, '--ignore-not-found', '--wait=true', '--timeout=120s']);
-    kubectl(['create', 'namespace', ns]);
+    await kubectl(['delete', 'namespace', ns, '--ignore-not-found', '--wait=true', '--timeout=120s']);
+    await kubectl(['create', 'namespace', ns]);
     try {
-      kubectl(['apply', '-f', '-'], [
+      await kubectl(['apply', '-f', '-'], [
         'apiVersion: v1', 'kind: Endpoints', 'metadata: {name: legacy-endpoints, namespace: adm-h5-live}', 'subsets: [{addresses: [{ip: 10.1.2.3}], ports: [{port: 80}]}]', '---',
         'apiVersion: apps/v1', 'kind: Deployment', 'metadata: {name: current, namespace: adm-h5-live}',
         'spec: {replicas: 2, selector: {matchLabels: {app: current}}, template: {metadata: {labels: {app: current}}, spec: {containers: [{name: c, image: nginx:1.27}]}}}',
@@ -121,7 +123,7 @@ describe('admin agent over A2A on the demo cluster', () => {
       expect(JSON.stringify(r.data)).not.toContain('adm-h5-live/current');
       expect(r.data.ready).toBe(true);
     } finally {
-      kubectl(['delete', 'namespace', ns, '--wait=true', '--timeout=120s']);
+      await kubectl(['delete', 'namespace', ns, '--wait=true', '--timeout=120s']);
     }
   });
 

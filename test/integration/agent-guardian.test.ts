@@ -197,7 +197,7 @@ describe('guardian agent with a policy file', () => {
       await expect.poll(async () => (await verdict()).verdict, { timeout: 10_000, interval: 100 }).toBe('allow');
 
       writeFileSync(file, example + extra.replace('kinds: [ConfigMap]', 'kinds: [ConfigMap]\n    colour: red'));
-      await expect.poll(async () => (await verdict()).policy.lastError, { timeout: 10_000, interval: 100 }).toContain('rules[14] (id "configmaps-need-approval"): unknown field "colour"');
+      await expect.poll(async () => (await verdict()).policy.lastError, { timeout: 10_000, interval: 100 }).toContain('rules[15] (id "configmaps-need-approval"): unknown field "colour"');
       expect((await verdict()).verdict).toBe('allow');
     } finally {
       await served.agent.close();

@@ -62,7 +62,9 @@ describe('the crew, end to end over A2A on the demo cluster', () => {
     const wrong: string[] = [];
     for (const r of ROUTING) {
       const task = await askRouter(r.q);
-      const data = taskResult(task)?.data as { agents?: string[]; steps?: Array<{ agent: string; skill: string }> } | undefined;
+      // A specialist that asks first (dev's chart without an image) leaves its steps in the status message.
+      const asked = task.status?.message?.parts.find((p) => p.content?.$case === 'data')?.content?.value;
+      const data = (taskResult(task)?.data ?? asked) as { agents?: string[]; steps?: Array<{ agent: string; skill: string }> } | undefined;
       const first = data?.steps?.[0];
       if (first?.agent !== r.agent || (r.skill && first.skill !== r.skill)) wrong.push(`${r.q} → ${first?.agent}/${first?.skill}; want ${r.agent}/${r.skill ?? '*'}`);
     }

@@ -5,7 +5,7 @@
  * request can only lower the mode, a Secret value appears nowhere, and text planted in the
  * cluster (logs, annotations) never causes a change.
  */
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Task, TaskState } from '@a2a-js/sdk';
@@ -238,7 +238,8 @@ describe('changes through the crew (execution mode execute)', () => {
     expect(JSON.stringify(got)).not.toContain(SECRET_VALUE);
     expect(JSON.stringify(got)).toContain('***');
     const encoded = Buffer.from(SECRET_VALUE).toString('base64');
-    for (const file of readdirSync(join(dir, 'state'))) {
+    // Every file the crew keeps, the staged charts included.
+    for (const file of readdirSync(join(dir, 'state'), { recursive: true, encoding: 'utf8' }).filter((f) => statSync(join(dir, 'state', f)).isFile())) {
       const bytes = readFileSync(join(dir, 'state', file));
       expect(bytes.includes(SECRET_VALUE) || bytes.includes(encoded), file).toBe(false);
     }

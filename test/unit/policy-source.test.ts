@@ -17,7 +17,7 @@ const SECRETS = '  - id: secrets\n    type: match\n    effect: require-approval\
 
 /** Polls until `check` holds (the source polls the file every 20 ms here). */
 async function until(check: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 5000;
+  const deadline = Date.now() + 15_000;
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
