@@ -20,7 +20,7 @@ import { call, kubernetesClient, textOf } from '../helpers/mcp.js';
 const NS = 'adm-h5-certs';
 const dir = mkdtempSync(join(tmpdir(), 'k8sx-h5-certs-'));
 const ssl = (args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
-const kubectl = (args: string[]) => execFileSync(inject('kubectl'), args, { env: { ...process.env, KUBECONFIG: inject('kubeconfig') }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+const kubectl = (args: string[], input?: string) => execFileSync(inject('kubectl'), args, { env: { ...process.env, KUBECONFIG: inject('kubeconfig') }, encoding: 'utf8', stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], ...(input === undefined ? {} : { input }) });
 const read = (f: string) => readFileSync(join(dir, f), 'utf8');
 
 /** A CA-signed leaf valid for `days` (-1: its notAfter is a day ago, so it is expired). */
@@ -103,6 +103,47 @@ describe('k8s_certificates and the certificates skill on the demo cluster', () =
     expect(api.sans.length).toBeGreaterThan(0);
     noSecretText(textOf(r));
     noSecretText(JSON.stringify(r));
+  });
+
+  it('cert-manager Certificates, when the CRD is served: their status (notAfter, renewal, Ready) with a severity', async () => {
+    // cert-manager's Certificate CRD, reduced to what the tool reads (a cluster without cert-manager has none).
+    const crd = {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'certificates.cert-manager.io' },
+      spec: {
+        group: 'cert-manager.io',
+        names: { kind: 'Certificate', listKind: 'CertificateList', plural: 'certificates', singular: 'certificate', shortNames: ['cert'] },
+        scope: 'Namespaced',
+        versions: [{ name: 'v1', served: true, storage: true, subresources: { status: {} }, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
+      },
+    };
+    const existed = kubectl(['get', 'crd', 'certificates.cert-manager.io', '--ignore-not-found', '-o', 'name']).trim() !== '';
+    if (!existed) kubectl(['apply', '-f', '-'], JSON.stringify(crd));
+    try {
+      kubectl(['wait', '--for=condition=Established', 'crd/certificates.cert-manager.io', '--timeout=60s']);
+      const notAfter = new Date(Date.now() + 3 * 86_400_000 + 3_600_000).toISOString().replace(/\.\d+Z$/, 'Z');
+      const cert = { apiVersion: 'cert-manager.io/v1', kind: 'Certificate', metadata: { name: 'shop-cert', namespace: NS }, spec: { secretName: 'shop-tls', commonName: 'shop.h5.test', dnsNames: ['shop.h5.test'], issuerRef: { kind: 'ClusterIssuer', name: 'letsencrypt' } } };
+      // The CRD may take a moment to be usable after Established.
+      for (let i = 0; ; i++) {
+        try {
+          kubectl(['apply', '-f', '-'], JSON.stringify(cert));
+          break;
+        } catch (e) {
+          if (i > 20) throw e;
+          await new Promise((r) => setTimeout(r, 500));
+        }
+      }
+      kubectl(['patch', 'certificate', 'shop-cert', '-n', NS, '--subresource=status', '--type=merge', '-p', JSON.stringify({ status: { notAfter, renewalTime: notAfter, conditions: [{ type: 'Ready', status: 'False', reason: 'Renewing', message: 'Renewing certificate as renewal was scheduled' }] } })]);
+      // A fresh server: the API discovery a running one holds is cached for a minute.
+      const fresh = await kubernetesClient(inject('kubeconfig'));
+      const r = await call(fresh, 'k8s_certificates', { namespace: NS }).finally(() => fresh.close());
+      const certs = (r.structuredContent as { certificates: Array<Entry & { ready: boolean | null; problem: string | null }> }).certificates;
+      expect(certs.find((c) => c.source === 'cert-manager')).toMatchObject({ name: 'shop-cert', namespace: NS, key: 'shop-tls', subject: 'CN=shop.h5.test', issuer: 'ClusterIssuer/letsencrypt', sans: ['DNS:shop.h5.test'], notAfter, daysLeft: 3, severity: 'high', ready: false, problem: 'not Ready: Renewing Renewing certificate as renewal was scheduled' });
+    } finally {
+      kubectl(['delete', 'certificate', 'shop-cert', '-n', NS, '--ignore-not-found']);
+      if (!existed) kubectl(['delete', 'crd', 'certificates.cert-manager.io', '--ignore-not-found']);
+    }
   });
 
   it('the admin agent answers over A2A: expired critical, 5 days high, nothing but metadata', async () => {
