@@ -1,46 +1,22 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { LineCounter, parseAllDocuments } from 'yaml';
 import { type ManifestDocument, type ManifestFinding, findDeprecatedApis } from '../../agents/admin/deprecations.js';
 import { DEPRECATION_GUIDE, targetMinor } from '../../agents/admin/deprecations-catalog.js';
-import { errorMessage, UserError } from '../../shared/errors.js';
 import { renderTable } from '../../shared/table.js';
+import { badInput, manifestFiles, readManifestText } from '../manifest-files.js';
 
 /** The next minor after the demo cluster's v1.34. */
 export const DEFAULT_TARGET = 'v1.35';
-const EXIT_BAD_INPUT = 2;
-const MANIFEST_FILE = /\.(ya?ml|json)$/i;
-const bad = (message: string, fix: string) => new UserError(message, fix, EXIT_BAD_INPUT);
-
-function manifestFiles(path: string): string[] {
-  let stat;
-  try {
-    stat = statSync(path);
-  } catch (e) {
-    throw bad(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : errorMessage(e)}`, 'pass existing manifest files or directories');
-  }
-  if (!stat.isDirectory()) return [path];
-  return readdirSync(path, { withFileTypes: true })
-    .filter((d) => !d.name.startsWith('.'))
-    .sort((a, b) => a.name.localeCompare(b.name))
-    .flatMap((d) => (d.isDirectory() ? manifestFiles(join(path, d.name)) : MANIFEST_FILE.test(d.name) ? [join(path, d.name)] : []));
-}
-
 /** A file's documents with the line each starts on; a document that does not parse is bad input. */
 export function readManifestDocuments(file: string): ManifestDocument[] {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw bad(`cannot read ${file}: ${errorMessage(e)}`, 'check the path and its permissions');
-  }
+  const text = readManifestText(file);
   const lines = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter: lines });
   const out: ManifestDocument[] = [];
   for (const [i, doc] of (Array.isArray(docs) ? docs : [docs]).entries()) {
     const error = doc.errors[0];
-    if (error) throw bad(`${file}: document ${i + 1}${error.linePos ? ` (line ${error.linePos[0].line})` : ''} is not valid YAML: ${error.message.split('\n')[0]}`, 'fix the YAML (or leave the file out)');
+    if (error) throw badInput(`${file}: document ${i + 1}${error.linePos ? ` (line ${error.linePos[0].line})` : ''} is not valid YAML: ${error.message.split('\n')[0]}`, 'fix the YAML (or leave the file out)');
     const value: unknown = doc.toJS();
     if (value === null || value === undefined) continue;
     // The line of the document's content, not of its `---`.
@@ -61,12 +37,12 @@ export interface DeprecationsResult {
 }
 
 export function runDeprecations(paths: string[], target: string): DeprecationsResult {
-  if (!paths.length) throw bad('nothing to check', 'pass manifest files or directories');
+  if (!paths.length) throw badInput('nothing to check', 'pass manifest files or directories');
   const minor = targetMinor(target);
-  if (minor === undefined) throw bad(`--target "${target}" is not a Kubernetes version`, 'use a version such as v1.36');
+  if (minor === undefined) throw badInput(`--target "${target}" is not a Kubernetes version`, 'use a version such as v1.36');
   const files = paths.flatMap((p) => {
     const found = manifestFiles(resolve(p));
-    if (!found.length) throw bad(`${resolve(p)} has no .yaml, .yml or .json files`, 'pass a directory of manifests, or the files themselves');
+    if (!found.length) throw badInput(`${resolve(p)} has no .yaml, .yml or .json files`, 'pass a directory of manifests, or the files themselves');
     return found;
   });
   const documents = files.flatMap(readManifestDocuments);

@@ -1,8 +1,8 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { type Finding, namespaceScores, refText, renderScores, SEVERITIES, type Severity, severityRank } from '../../agents/security/checks/index.js';
-import { EXIT_BAD_INPUT, parseManifestText } from '../../agents/security/files.js';
+import { parseManifestText } from '../../agents/security/files.js';
 import { summaryLine } from '../../agents/security/report.js';
 import { scanObjects } from '../../agents/security/scan.js';
 import { securitySettings } from '../../agents/security/settings.js';
@@ -11,6 +11,7 @@ import { renderTable } from '../../shared/table.js';
 import { HelmRunner } from '../../mcp-servers/helm/runner.js';
 import { configFromCommand } from '../options.js';
 import { helmBinary } from '../helm-binary.js';
+import { badInput, manifestFiles, readManifestText } from '../manifest-files.js';
 
 export interface ScanCliOptions {
   chart?: string;
@@ -20,51 +21,24 @@ export interface ScanCliOptions {
   allowedRegistries?: string;
 }
 
-const MANIFEST_FILE = /\.(ya?ml|json)$/i;
-
-const bad = (message: string, fix: string) => new UserError(message, fix, EXIT_BAD_INPUT);
-
-/** The manifest files of a path: the file itself, or a directory's .yaml/.yml/.json files (recursively, sorted). */
-function manifestFiles(path: string): string[] {
-  let stat;
-  try {
-    stat = statSync(path);
-  } catch (e) {
-    throw bad(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : errorMessage(e)}`, 'pass existing manifest files or directories');
-  }
-  if (!stat.isDirectory()) return [path];
-  return readdirSync(path, { withFileTypes: true })
-    .filter((d) => !d.name.startsWith('.'))
-    .sort((a, b) => a.name.localeCompare(b.name))
-    .flatMap((d) => (d.isDirectory() ? manifestFiles(join(path, d.name)) : MANIFEST_FILE.test(d.name) ? [join(path, d.name)] : []));
-}
-
-function readText(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (e) {
-    throw bad(`cannot read ${file}: ${errorMessage(e)}`, 'check the path and its permissions');
-  }
-}
-
 /** `helm template` of a local chart (argument array, no shell), as YAML text. */
 async function renderChart(command: Command, chart: string, values: string | undefined): Promise<string> {
-  if (!existsSync(join(chart, 'Chart.yaml'))) throw bad(`${chart} is not a chart: it has no Chart.yaml`, 'pass the directory that holds Chart.yaml to --chart');
-  if (values && !existsSync(values)) throw bad(`values file ${values} does not exist`, 'pass an existing file to --values');
+  if (!existsSync(join(chart, 'Chart.yaml'))) throw badInput(`${chart} is not a chart: it has no Chart.yaml`, 'pass the directory that holds Chart.yaml to --chart');
+  if (values && !existsSync(values)) throw badInput(`values file ${values} does not exist`, 'pass an existing file to --values');
   const config = configFromCommand(command);
   const helm = new HelmRunner({ binary: helmBinary(config), timeoutMs: config.helm.timeoutMs });
   try {
     return await helm.run(['template', 'scan', chart, ...(values ? ['--values', values] : [])], { positional: [chart, ...(values ? [values] : [])] });
   } catch (e) {
     if (e instanceof UserError && /not installed/.test(e.message)) throw e;
-    throw bad(`chart ${chart} does not render: ${errorMessage(e).replace(/^helm template failed: /, '')}`, 'fix the chart or its values (run `helm template` on it to see the whole error)');
+    throw badInput(`chart ${chart} does not render: ${errorMessage(e).replace(/^helm template failed: /, '')}`, 'fix the chart or its values (run `helm template` on it to see the whole error)');
   }
 }
 
 function parseFailOn(value: string | undefined): Severity | undefined {
   if (value === undefined || value === 'none') return undefined;
   if ((SEVERITIES as readonly string[]).includes(value)) return value as Severity;
-  throw bad(`--fail-on "${value}" is not a severity`, `use one of ${SEVERITIES.join(', ')} or none`);
+  throw badInput(`--fail-on "${value}" is not a severity`, `use one of ${SEVERITIES.join(', ')} or none`);
 }
 
 export interface ScanResult {
@@ -76,8 +50,8 @@ export interface ScanResult {
 
 /** Reads, renders and scans; throws UserErrors (exit 2) for bad input. */
 export async function runScan(paths: string[], opts: ScanCliOptions, command: Command): Promise<ScanResult> {
-  if (!paths.length && !opts.chart) throw bad('nothing to scan', 'pass manifest files or directories, or --chart <dir>');
-  if (opts.values && !opts.chart) throw bad('--values needs --chart', 'pass --chart <dir> with --values, or leave --values out');
+  if (!paths.length && !opts.chart) throw badInput('nothing to scan', 'pass manifest files or directories, or --chart <dir>');
+  if (opts.values && !opts.chart) throw badInput('--values needs --chart', 'pass --chart <dir> with --values, or leave --values out');
   // The flag wins; without it, the config's security.allowedRegistries (the agent's live scan uses the same).
   const allowedRegistries = opts.allowedRegistries !== undefined ? opts.allowedRegistries.split(',').map((r) => r.trim()).filter(Boolean) : securitySettings(configFromCommand(command)).allowedRegistries;
   const objects: Record<string, unknown>[] = [];
@@ -91,8 +65,8 @@ export async function runScan(paths: string[], opts: ScanCliOptions, command: Co
   };
   for (const path of paths.map((p) => resolve(p))) {
     const files = manifestFiles(path);
-    if (!files.length) throw bad(`${path} has no .yaml, .yml or .json files`, 'pass a directory of manifests, or the files themselves');
-    for (const file of files) add(readText(file), file);
+    if (!files.length) throw badInput(`${path} has no .yaml, .yml or .json files`, 'pass a directory of manifests, or the files themselves');
+    for (const file of files) add(readManifestText(file), file);
   }
   if (opts.chart) {
     const chart = resolve(opts.chart);

@@ -193,10 +193,11 @@ describe('live deprecated-API use (pure)', () => {
 
   it('writersOf keeps manager/operation/apiVersion/time and only the apiVersion of last-applied (which can hold Secret data)', () => {
     const w = writersOf({
+      creationTimestamp: '2025-12-31T00:00:00Z',
       managedFields: [{ manager: 'kubectl', operation: 'Apply', apiVersion: 'v1', time: '2026-01-01T00:00:00Z', fieldsType: 'FieldsV1', fieldsV1: { 'f:data': {} } }],
       annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '{"apiVersion":"v1","kind":"Secret","data":{"password":"c2VjcmV0"}}' },
     });
-    expect(w).toEqual({ managedFields: [{ manager: 'kubectl', operation: 'Apply', apiVersion: 'v1', time: '2026-01-01T00:00:00Z' }], lastAppliedApiVersion: 'v1' });
+    expect(w).toEqual({ createdAt: '2025-12-31T00:00:00Z', managedFields: [{ manager: 'kubectl', operation: 'Apply', apiVersion: 'v1', time: '2026-01-01T00:00:00Z' }], lastAppliedApiVersion: 'v1' });
     expect(JSON.stringify(w)).not.toContain('c2VjcmV0');
     expect(writersOf({ annotations: { 'kubectl.kubernetes.io/last-applied-configuration': 'not json' } })).toEqual({ managedFields: [], lastAppliedApiVersion: null });
   });
