@@ -199,7 +199,7 @@ describe('live deprecated-API use (pure)', () => {
     });
     expect(w).toEqual({ createdAt: '2025-12-31T00:00:00Z', managedFields: [{ manager: 'kubectl', operation: 'Apply', apiVersion: 'v1', time: '2026-01-01T00:00:00Z' }], lastAppliedApiVersion: 'v1' });
     expect(JSON.stringify(w)).not.toContain('c2VjcmV0');
-    expect(writersOf({ annotations: { 'kubectl.kubernetes.io/last-applied-configuration': 'not json' } })).toEqual({ managedFields: [], lastAppliedApiVersion: null });
+    expect(writersOf({ annotations: { 'kubectl.kubernetes.io/last-applied-configuration': 'not json' } })).toEqual({ createdAt: null, managedFields: [], lastAppliedApiVersion: null });
   });
 });
 
