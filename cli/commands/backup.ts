@@ -96,11 +96,15 @@ export function registerBackupCommands(program: Command): void {
     .argument('<backup>', 'the directory or .tar.gz written by backup create')
     .option('--namespace <list>', 'only these namespaces of the backup')
     .option('--key-file <file>', 'the key the backup\'s Secrets were encrypted with')
-    .option('--apply', 'after a clean dry run, apply (server-side apply, fieldManager k8s-experts-restore)')
+    .option('--apply', 'after a clean dry run, apply (server-side apply, fieldManager k8s-experts-restore); needs execution.mode execute')
     .option('--json', 'print the report as JSON')
     .action(async (path: string, opts: RestoreCliOptions, command: Command) => {
       const namespaces = parseNamespaces(opts.namespace, false);
       const config = configFromCommand(command);
+      // Read-only by default, like the crew: writing to the cluster is for a deployment set to execute.
+      if (opts.apply && config.execution.mode !== 'execute') {
+        throw new UserError(`execution.mode is ${config.execution.mode}: a restore is applied only in mode execute`, 'run the dry run (leave out --apply), or set K8S_EXPERTS_EXECUTION_MODE=execute (execution.mode) to apply');
+      }
       const keyMaterial = opts.keyFile ? readKeyFile(opts.keyFile) : undefined;
       const loaded = await loadBackup(path);
       if (loaded.manifest.files.length === 0) throw new UserError(`backup ${loaded.source} holds no objects`);

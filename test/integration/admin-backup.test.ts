@@ -26,7 +26,8 @@ const k = (args: string[], input?: string) => kubectl(inject('kubectl'), inject(
 const work = mkdtempSync(join(tmpdir(), 'k8sx-h6-backup-'));
 const keyFile = join(work, 'backup.key');
 const wrongKeyFile = join(work, 'wrong.key');
-const env = () => cleanEnv({ KUBECONFIG: inject('kubeconfig'), K8S_EXPERTS_DATA_DIR: join(work, 'state'), HOME: work });
+// Applying a restore is a write: the deployment must be in execution mode execute.
+const env = () => cleanEnv({ KUBECONFIG: inject('kubeconfig'), K8S_EXPERTS_DATA_DIR: join(work, 'state'), HOME: work, K8S_EXPERTS_EXECUTION_MODE: 'execute' });
 const outputs: string[] = [];
 const cli = async (args: string[]) => {
   const r = await runCli(args, env(), 180_000);
@@ -176,6 +177,12 @@ describe('backup and restore of a namespace', () => {
     expect(dryReport.rows.map((r) => `${r.kind}/${r.name}`).sort()).toEqual(userObjects);
     expect(dryReport.rows[0]).toMatchObject({ kind: 'Namespace', exists: false, dryRun: 'ok (would create)' });
     expect(dryReport.rows.find((r) => r.kind === 'Secret')?.policy).toBe('require-approval');
+    expect(await namespaceGone()).toBe(true);
+
+    // Read-only (the default) refuses to apply, before reading anything.
+    const readOnly = await runCli(['backup', 'restore', tarball, '--key-file', keyFile, '--apply'], { ...env(), K8S_EXPERTS_EXECUTION_MODE: 'read-only' }, 60_000);
+    expect(readOnly.code).not.toBe(0);
+    expect(readOnly.stderr).toMatch(/execution.mode is read-only: a restore is applied only in mode execute/);
     expect(await namespaceGone()).toBe(true);
 
     const wrong = await cli(['backup', 'restore', tarball, '--key-file', wrongKeyFile, '--apply']);
