@@ -5,7 +5,7 @@
  * Nothing here throws once the source is open: a typo in a policy must not stop the guardian.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync, unwatchFile, watchFile } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import type { Config } from '../config.js';
 import { errorMessage, UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -98,6 +98,16 @@ export function openPolicySource(config: PolicyConfig, logger: Logger, options: 
     return { current: () => loaded, status: () => ({ loadedAt: loaded.loadedAt, version: loaded.version }), close: () => undefined };
   }
 
+  // The file's identity before the first read: an edit made any time after it is seen at the next poll.
+  const fingerprint = (): string => {
+    try {
+      const st = statSync(file);
+      return `${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
+    } catch {
+      return 'missing';
+    }
+  };
+  let seen = fingerprint();
   let loaded = readPolicyFile(file);
   let lastError: string | undefined;
   let closed = false;
@@ -123,7 +133,14 @@ export function openPolicySource(config: PolicyConfig, logger: Logger, options: 
     }
   };
   // Polling by path survives editors that replace the file (rename) and files that vanish for a moment.
-  watchFile(file, { interval: options.intervalMs ?? 1000, persistent: false }, reload);
+  // Our own stat, not fs.watchFile: its first stat is taken later, so an edit right after the load was missed.
+  const poller = setInterval(() => {
+    const now = fingerprint();
+    if (now === seen) return;
+    seen = now;
+    reload();
+  }, options.intervalMs ?? 1000);
+  poller.unref();
 
   return {
     current: () => loaded,
@@ -131,7 +148,7 @@ export function openPolicySource(config: PolicyConfig, logger: Logger, options: 
     close: () => {
       if (closed) return;
       closed = true;
-      unwatchFile(file, reload);
+      clearInterval(poller);
     },
   };
 }

@@ -105,7 +105,8 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
-  await k(['delete', 'namespace', NS, '--ignore-not-found', '--wait=false']);
+  // Waited for: the next test files judge the whole cluster's posture.
+  await k(['delete', 'namespace', NS, '--ignore-not-found', '--wait=true', '--timeout=120s']);
 });
 
 describe('backup and restore of a namespace', () => {

@@ -188,10 +188,11 @@ describe('security agent over A2A on the demo cluster', () => {
     expect(limits.get('cart')?.severity).toBe('low');
     expect(limits.has('frontend')).toBe(false);
     expect(limits.has('payments-gateway')).toBe(false);
-    // No NetworkPolicy anywhere in the demo: every non-system namespace is reported, kube-system is skipped.
+    // No NetworkPolicy in the demo's namespaces: each is reported, kube-system is skipped (other tests' namespaces may come and go).
+    const DEMO = ['data', 'default', 'payments', 'shop'];
     const netpols = await call(kube, 'k8s_list', { kind: 'networkpolicies', view: 'rows' });
-    expect(netpols.structuredContent!.count).toBe(0);
-    expect(of('network-policy-missing').map((f) => f.object.name).sort()).toEqual(['data', 'default', 'payments', 'shop']);
+    expect((netpols.structuredContent!.items as Array<{ namespace: string }>).filter((r) => DEMO.includes(r.namespace))).toEqual([]);
+    expect(of('network-policy-missing').map((f) => f.object.name).filter((n) => DEMO.includes(n) || n.startsWith('kube-')).sort()).toEqual(DEMO);
     // The built-in cluster-admin binding and its subject.
     const admin = of('rbac-cluster-admin');
     expect(admin.map((f) => f.object.name)).toContain('cluster-admin');
