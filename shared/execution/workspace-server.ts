@@ -15,7 +15,7 @@ import { textDiff } from '../object-diff.js';
 import { UserError } from '../errors.js';
 
 /** A relative path of plain segments: letters, digits, `._-`, no `..`, no leading `/`. */
-const relativePath = z
+export const relativePath = z
   .string()
   .min(1)
   .max(400)

@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -81,6 +82,27 @@ describe('helm MCP server: local charts', () => {
     expect(broken.isError).toBeFalsy();
     expect(broken.structuredContent!.ok).toBe(false);
     expect(textOf(broken)).toMatch(/lint FAILED[\s\S]*parse error/);
+  });
+
+  it('a chart given as its files (no shared filesystem): lint and render it, no temp path in the answer', async () => {
+    const files = Object.fromEntries(
+      readdirSync(CHART, { recursive: true, encoding: 'utf8' })
+        .filter((f) => statSync(join(CHART, f)).isFile())
+        .map((f) => [f, readFileSync(join(CHART, f), 'utf8')]),
+    );
+    const lint = await helmCall('helm_lint', { files });
+    expect(lint.structuredContent!.ok).toBe(true);
+    const r = await helmCall('helm_template', { files, release: 'inline', values: { replicaCount: 4 } });
+    expect(r.structuredContent!.kinds).toEqual(expect.arrayContaining(['Deployment', 'Service', 'Secret']));
+    expect(textOf(r)).toContain('replicas: 4');
+    const broken = await helmCall('helm_lint', { files: { ...files, 'templates/service.yaml': 'kind: Service\nmetadata: {{ .Values.nope.deeper }}\n' } });
+    expect(broken.structuredContent!.ok).toBe(false);
+    expect(textOf(broken)).toMatch(/templates\/service\.yaml/);
+    for (const x of [lint, r, broken]) expect(JSON.stringify(x)).not.toMatch(/k8sx-helm-chart-|\/tmp\//);
+    // One of chart and files; file names stay inside the chart.
+    expect(textOf(await helmCall('helm_lint', { chart: CHART, files }))).toMatch(/exactly one of chart and files/);
+    expect(textOf(await helmCall('helm_lint', { files: { ...files, '../escape.yaml': 'x' } }))).toMatch(/file "\.\.\/escape\.yaml"/);
+    expect(textOf(await helmCall('helm_template', { files: { 'values.yaml': '' } }))).toMatch(/needs its Chart\.yaml/);
   });
 
   it('helm_show chart and values', async () => {

@@ -1,13 +1,10 @@
 /**
  * A chart's files checked the way a careful person would before installing (I/O through the MCP
- * servers only): written to a private temp dir (deleted afterwards), `helm lint --strict`,
+ * servers only, the chart sent as its files so no filesystem need be shared): `helm lint --strict`,
  * `helm template`, a server-side dry run of every rendered object (k8s_validate, in a namespace
  * that exists — or the fallback is said). The rendered objects go with the answer: the security
  * agent reviews them (over A2A, through the router). Nothing is installed or applied.
  */
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { parse } from 'yaml';
 import { mcpToolBox, tryTool } from '../../../shared/reasoning/toolbox.js';
@@ -43,34 +40,6 @@ export interface ChartValidation {
 
 const call = <T>(client: Client | undefined, name: string, args: Record<string, unknown>, signal?: AbortSignal) => tryTool<T>(client && mcpToolBox(client), name, args, signal);
 
-/** The chart's directory name: its Chart.yaml name (helm lint wants them equal). */
-function chartDirName(files: ChartFiles): string {
-  try {
-    const chart: unknown = parse(files['Chart.yaml'] ?? '');
-    if (isRecord(chart) && typeof chart.name === 'string' && /^[a-z0-9][-a-z0-9_.]*$/i.test(chart.name)) return chart.name;
-  } catch {
-    // A Chart.yaml that does not parse: lint says so; the directory still needs a name.
-  }
-  return 'chart';
-}
-
-/** Writes the files under a fresh temp dir, runs `use`, and deletes the dir whatever happens. */
-export async function withChartDir<T>(files: ChartFiles, use: (dir: string) => Promise<T>): Promise<T> {
-  const root = await mkdtemp(join(tmpdir(), 'k8sx-chart-'));
-  try {
-    const dir = join(root, chartDirName(files));
-    for (const [path, content] of Object.entries(files)) {
-      if (path.split('/').some((p) => p === '..' || p === '') || path.startsWith('/')) continue;
-      await mkdir(dirname(join(dir, path)), { recursive: true });
-      await writeFile(join(dir, path), content, { mode: 0o600 });
-    }
-    await mkdir(dir, { recursive: true });
-    return await use(dir);
-  } finally {
-    await rm(root, { recursive: true, force: true });
-  }
-}
-
 /** The documents of a rendered manifest, each with the template it came from. */
 export function renderedObjects(manifest: string): RenderedObject[] {
   const out: RenderedObject[] = [];
@@ -88,9 +57,20 @@ export interface ValidateOptions {
   signal?: AbortSignal;
 }
 
+/** The release a chart is rendered as by default: its Chart.yaml name. */
+function chartReleaseName(files: ChartFiles): string {
+  try {
+    const chart: unknown = parse(files['Chart.yaml'] ?? '');
+    if (isRecord(chart) && typeof chart.name === 'string') return chart.name;
+  } catch {
+    // A Chart.yaml that does not parse: lint says so.
+  }
+  return 'chart';
+}
+
 export async function validateChart(clients: { helm?: Client | undefined; kubernetes?: Client | undefined }, files: ChartFiles, options: ValidateOptions = {}): Promise<{ validation: ChartValidation; rendered: RenderedObject[] }> {
   const { signal } = options;
-  const release = normalizeName(options.release ?? chartDirName(files)).slice(0, 53);
+  const release = normalizeName(options.release ?? chartReleaseName(files)).slice(0, 53);
   const validation: ChartValidation = {
     helm: clients.helm !== undefined,
     lint: { ran: false, ok: false, messages: [] },
@@ -114,16 +94,14 @@ export async function validateChart(clients: { helm?: Client | undefined; kubern
   }
   validation.dryRun.namespace = namespace;
 
-  const helm = clients.helm;
-  const manifest = await withChartDir(files, async (dir) => {
-    const lint = await call<{ ok: boolean; messages: Array<{ severity: string; text: string }> }>(helm, 'helm_lint', { chart: dir, strict: true }, signal);
-    // The temp dir is nobody's business: paths are shown relative to the chart.
-    validation.lint = { ran: true, ok: lint.ok && lint.structured?.ok === true, messages: (lint.structured?.messages ?? []).map((m) => ({ ...m, text: m.text.replaceAll(dir, '.') })) };
-    if (!validation.lint.ok && validation.lint.messages.every((m) => m.severity !== 'ERROR')) validation.lint.output = lint.text.replaceAll(dir, '.').slice(0, 4000);
-    const rendered = await call<{ manifest: string; kinds: string[] }>(helm, 'helm_template', { chart: dir, release, namespace }, signal);
-    validation.template = { ran: true, ok: rendered.ok && rendered.structured !== undefined, kinds: rendered.structured?.kinds ?? [], ...(rendered.ok ? {} : { error: rendered.text.replaceAll(dir, '.').slice(0, 4000) }) };
-    return rendered.structured?.manifest;
-  });
+  // The chart travels as its files: the helm server need not share this agent's filesystem (its
+  // paths come back relative to the chart).
+  const lint = await call<{ ok: boolean; messages: Array<{ severity: string; text: string }> }>(clients.helm, 'helm_lint', { files, strict: true }, signal);
+  validation.lint = { ran: true, ok: lint.ok && lint.structured?.ok === true, messages: lint.structured?.messages ?? [] };
+  if (!validation.lint.ok && validation.lint.messages.every((m) => m.severity !== 'ERROR')) validation.lint.output = lint.text.slice(0, 4000);
+  const template = await call<{ manifest: string; kinds: string[] }>(clients.helm, 'helm_template', { files, release, namespace }, signal);
+  validation.template = { ran: true, ok: template.ok && template.structured !== undefined, kinds: template.structured?.kinds ?? [], ...(template.ok ? {} : { error: template.text.slice(0, 4000) }) };
+  const manifest = template.structured?.manifest;
   const rendered = manifest ? renderedObjects(manifest) : [];
 
   if (rendered.length > 0 && clients.kubernetes) {

@@ -7,6 +7,7 @@ import { maskCredentialKeys, SecretRedactor } from '../../../shared/redact.js';
 import { namespaceInput } from '../../../shared/mcp/inputs.js';
 import { toYaml } from '../../../shared/yaml.js';
 import type { HelmDeps } from '../deps.js';
+import { chartFilesInput, withChartSource } from '../chart-files.js';
 import { chartInput, localChart, releaseInput, valuesInput } from '../inputs.js';
 import { maskManifest } from '../mask.js';
 import { withValuesFile } from '../values-file.js';
@@ -24,9 +25,10 @@ export function registerChartTools(server: McpServer, deps: HelmDeps): void {
     'read',
     {
       title: 'Render a chart',
-      description: 'Render a local chart\'s templates like `helm template` (no cluster access), with optional values. Secrets in the output are masked.',
+      description: 'Render a local chart\'s templates like `helm template` (no cluster access), with optional values. The chart is a local path (`chart`) or its files (`files`). Secrets in the output are masked.',
       inputSchema: {
-        chart: chartInput,
+        chart: chartInput.optional(),
+        files: chartFilesInput.optional(),
         release: releaseInput.default('release-name'),
         namespace: namespaceInput.default('default'),
         values: valuesInput.optional(),
@@ -36,11 +38,12 @@ export function registerChartTools(server: McpServer, deps: HelmDeps): void {
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
     },
     async (args) => {
-      const chart = localChart(args.chart);
-      const raw = await withValuesFile(args.values, (valueArgs) =>
-        deps.helm.run(['template', args.release, chart, '--namespace', args.namespace, ...valueArgs, ...(args.showOnly ?? []).flatMap((t) => ['--show-only', t])], {
-          positional: [args.release, chart, args.namespace],
-        }),
+      const raw = await withChartSource(args, (chart) =>
+        withValuesFile(args.values, (valueArgs) =>
+          deps.helm.run(['template', args.release, chart, '--namespace', args.namespace, ...valueArgs, ...(args.showOnly ?? []).flatMap((t) => ['--show-only', t])], {
+            positional: [args.release, chart, args.namespace],
+          }),
+        ),
       );
       const manifest = maskManifest(raw, offline);
       const kinds = [...manifest.matchAll(/^kind: (\S+)$/gm)].map((m) => m[1]!);
@@ -55,17 +58,18 @@ export function registerChartTools(server: McpServer, deps: HelmDeps): void {
     'read',
     {
       title: 'Lint a chart',
-      description: 'Check a local chart like `helm lint` (optionally strict, with values): errors and warnings with the file they are in.',
-      inputSchema: { chart: chartInput, values: valuesInput.optional(), strict: z.boolean().default(false) },
+      description: 'Check a local chart like `helm lint` (optionally strict, with values): errors and warnings with the file they are in. The chart is a local path (`chart`) or its files (`files`).',
+      inputSchema: { chart: chartInput.optional(), files: chartFilesInput.optional(), values: valuesInput.optional(), strict: z.boolean().default(false) },
       outputSchema: { ok: z.boolean(), messages: z.array(z.object({ severity: z.string(), text: z.string() })) },
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
     },
     async (args) => {
-      const chart = localChart(args.chart);
-      const result = await withValuesFile(args.values, (valueArgs) => deps.helm.runRaw(['lint', chart, ...valueArgs, ...(args.strict ? ['--strict'] : [])], { positional: [chart] }));
+      const { result, output } = await withChartSource(args, async (chart, scrub) => {
+        const ran = await withValuesFile(args.values, (valueArgs) => deps.helm.runRaw(['lint', chart, ...valueArgs, ...(args.strict ? ['--strict'] : [])], { positional: [chart] }));
+        return { result: ran, output: scrub(`${ran.stdout}${ran.stderr}`) };
+      });
       // A failing lint is an answer, not a tool failure.
       let ok = result.ok;
-      const output = `${result.stdout}${result.stderr}`;
       const messages = [...output.matchAll(/^\[(INFO|WARNING|ERROR)\] (.+)$/gm)].map((m) => ({ severity: m[1]!, text: m[2]! }));
       if (messages.some((m) => m.severity === 'ERROR')) ok = false;
       return toolResult(`${ok ? 'lint passed' : 'lint FAILED'}\n${output.trim()}`, { ok, messages });
