@@ -66,7 +66,12 @@ interface RelayedQuestion {
   peerTask: { taskId: string; contextId: string };
   question: string;
   ranking: SkillMatch[];
+  at: number;
 }
+
+/** A relayed question no one answers is forgotten after this long, and only this many are kept. */
+const RELAY_TTL_MS = 60 * 60_000;
+const RELAY_MAX = 1000;
 
 const guardianAnswer = z.looseObject({ verdict: z.enum(['allow', 'require-approval', 'deny']), reasons: z.array(z.string()), rules: z.array(z.string()).default([]), proposalId: z.string().optional() });
 
@@ -136,7 +141,9 @@ export class Router {
    */
   private relayQuestion(best: { agent: string; skill: string }, answer: PeerAnswer, question: string, ranking: SkillMatch[], options: RouteOptions): RouteResult {
     if (!options.task || !answer.taskId || !answer.contextId) return this.result([answer], [best.skill], ranking, `${best.agent} needs more to go on: ask again with the answers to its questions.`);
-    this.relayed.set(options.task.taskId, { agent: best.agent, skill: best.skill, peerTask: { taskId: answer.taskId, contextId: answer.contextId }, question, ranking });
+    const now = Date.now();
+    for (const [id, q] of this.relayed) if (now - q.at > RELAY_TTL_MS || this.relayed.size >= RELAY_MAX) this.relayed.delete(id);
+    this.relayed.set(options.task.taskId, { agent: best.agent, skill: best.skill, peerTask: { taskId: answer.taskId, contextId: answer.contextId }, question, ranking, at: now });
     return {
       text: answer.text,
       agents: [best.agent],
