@@ -9,23 +9,13 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
-import { z } from 'zod';
 import { UserError } from '../../shared/errors.js';
-import { relativePath } from '../../shared/execution/workspace-server.js';
+import { fileSet } from '../../shared/file-set.js';
 import { isRecord } from '../../shared/records.js';
 import { localChart } from './inputs.js';
 
-export const chartFilesInput = z
-  .record(z.string(), z.string().max(1_000_000, 'a chart file may hold at most 1 MB'))
-  .refine((f) => Object.keys(f).length > 0 && Object.keys(f).length <= 500, 'expected 1 to 500 files')
+export const chartFilesInput = fileSet
   .refine((f) => 'Chart.yaml' in f, 'a chart needs its Chart.yaml')
-  // Each name checked here (not as the record's key type) so the error names the file and the rule.
-  .superRefine((files, ctx) => {
-    for (const name of Object.keys(files)) {
-      const checked = relativePath.safeParse(name);
-      if (!checked.success) ctx.addIssue({ code: 'custom', path: [name], message: `file "${name}": ${checked.error.issues[0]!.message}` });
-    }
-  })
   .describe('The chart as its files (path relative to the chart → content), instead of `chart`: for clients that do not share this server\'s filesystem');
 
 /** The chart's directory name: its Chart.yaml name when it is a plain one. */

@@ -9,32 +9,15 @@ import { existsSync, lstatSync, mkdirSync, readFileSync, realpathSync, renameSyn
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
+import { fileSet, relativePath } from '../file-set.js';
 import { changeOutput, type ChangeReport, type ObjectChange } from '../mcp/change.js';
 import { runTool, toolResult } from '../mcp/result.js';
 import { textDiff } from '../object-diff.js';
 import { UserError } from '../errors.js';
 
-/** A relative path of plain segments: letters, digits, `._-`, no `..`, no leading `/`. */
-export const relativePath = z
-  .string()
-  .min(1)
-  .max(400)
-  .regex(/^(?!\/)[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/, 'expected a relative path of plain names (letters, digits, ".", "_", "-") separated by "/"')
-  .refine((p) => !p.split('/').some((s) => s === '..' || s === '.'), 'a path may not contain "." or ".." segments');
-
 export const writeFilesInput = {
   directory: relativePath.describe('the directory inside the workspace, e.g. "charts/shop"'),
-  files: z
-    .record(z.string(), z.string().max(1_000_000, 'a file may hold at most 1 MB'))
-    .refine((f) => Object.keys(f).length > 0 && Object.keys(f).length <= 500, 'expected 1 to 500 files')
-    // Each name checked here (not as the record's key type) so the error names the file and the rule.
-    .superRefine((files, ctx) => {
-      for (const name of Object.keys(files)) {
-        const checked = relativePath.safeParse(name);
-        if (!checked.success) ctx.addIssue({ code: 'custom', path: [name], message: `file "${name}": ${checked.error.issues[0]!.message}` });
-      }
-    })
-    .describe('file path (relative to the directory) → content'),
+  files: fileSet.describe('file path (relative to the directory) → content'),
   overwrite: z.boolean().default(false).describe('replace files that exist with other content (their old content is not kept)'),
   dryRun: z.boolean().default(true).describe('true: only say what would be written'),
 };
