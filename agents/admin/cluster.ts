@@ -1,5 +1,6 @@
 /** The reads admin makes through the kubernetes MCP server (tools, plus the cluster overview resource for the API server's version). */
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { mapLimit } from '../../shared/map-limit.js';
 import type { ToolBox } from '../../shared/reasoning/engine.js';
 import { requireStructured } from '../../shared/reasoning/embedded/tool-results.js';
 import type { CertificateEntry } from './certificates.js';
@@ -61,10 +62,10 @@ export class AdminReads {
     return Promise.all(nodes.map((n) => this.object('nodes', n.name ?? '')));
   }
 
-  /** kube-system pods matching a label selector, whole (images, labels, nodeName). */
-  async kubeSystemPods(labelSelector?: string): Promise<Array<Record<string, unknown>>> {
+  /** kube-system pods matching a label selector (the first `limit` of them), whole (images, labels, nodeName). */
+  async kubeSystemPods(labelSelector?: string, limit = Infinity): Promise<Array<Record<string, unknown>>> {
     const rows = await this.rows('pods', { namespace: 'kube-system', ...(labelSelector ? { labelSelector } : {}) });
-    return Promise.all(rows.map((r) => this.object('pods', String(r.name ?? ''), 'kube-system')));
+    return mapLimit(rows.slice(0, limit), 8, (r) => this.object('pods', String(r.name ?? ''), 'kube-system'));
   }
 
   /** Objects of a kind with the apiVersions they were written through (k8s_list writers). */

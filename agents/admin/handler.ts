@@ -169,8 +169,8 @@ async function certificatesSkill(reads: AdminReads, progress: (t: string) => voi
 
 async function etcdBackupSkill(reads: AdminReads, progress: (t: string) => void): Promise<TaskResult> {
   progress('Working out what kind of cluster this is');
-  const [api, nodes, pods, apiResources] = await Promise.all([reads.apiServerVersion(), reads.nodeObjects(), reads.rows('pods', { namespace: 'kube-system', wide: true }), reads.apiResources()]);
-  const systemPods = await Promise.all(pods.slice(0, 50).map(async (p) => ({ name: String(p.name ?? ''), labels: rec(rec((await reads.object('pods', String(p.name ?? ''), 'kube-system')).metadata).labels) as Record<string, string> })));
+  const [api, nodes, pods, apiResources] = await Promise.all([reads.apiServerVersion(), reads.nodeObjects(), reads.kubeSystemPods(undefined, 50), reads.apiResources()]);
+  const systemPods = pods.map((p) => ({ name: String(rec(p.metadata).name ?? ''), labels: rec(rec(p.metadata).labels) as Record<string, string> }));
   const apiGroups = [...new Set(apiResources.map((r) => (r.apiVersion.includes('/') ? r.apiVersion.split('/')[0]! : '')))];
   const detection = detectClusterKind({ apiServerVersion: api, nodes, kubeSystemPods: systemPods, apiGroups });
   const guidance = etcdGuidance(detection);

@@ -4,6 +4,7 @@
  * metadata (created or edited; the values are never kept) and its events. A kind the agent cannot
  * read (RBAC, a tool it lacks) becomes a note, never a failure.
  */
+import { mapLimit } from '../../shared/map-limit.js';
 import type { ToolBox } from '../../shared/reasoning/engine.js';
 import { tryTool } from '../../shared/reasoning/toolbox.js';
 import { type ClusterChange, type ConfigLike, configChanges, type EventLike, eventChanges, type ReplicaSetLike, rolloutChanges } from './changes.js';
@@ -34,14 +35,8 @@ async function objectsOf(tools: ToolBox, kind: string, options: CollectChangesOp
     return [];
   }
   const names = (listed.structured?.items ?? []).map((r) => r?.name).filter((n): n is string => typeof n === 'string');
-  const out: Array<Record<string, unknown>> = [];
-  for (let i = 0; i < names.length; i += GET_CONCURRENCY) {
-    const got = await Promise.all(
-      names.slice(i, i + GET_CONCURRENCY).map((name) => tryTool<{ object?: Record<string, unknown> }>(tools, 'k8s_get', { kind, name, namespace: options.namespace, output: 'json', maxChars: 1000 }, options.signal)),
-    );
-    for (const g of got) if (g.ok && g.structured?.object) out.push(g.structured.object);
-  }
-  return out;
+  const got = await mapLimit(names, GET_CONCURRENCY, (name) => tryTool<{ object?: Record<string, unknown> }>(tools, 'k8s_get', { kind, name, namespace: options.namespace, output: 'json', maxChars: 1000 }, options.signal));
+  return got.flatMap((g) => (g.ok && g.structured?.object ? [g.structured.object] : []));
 }
 
 interface Writers {
