@@ -165,6 +165,21 @@ ${pvcVolume ? `      {{- if .Values.persistence.enabled }}
       {{- end }}`;
 }
 
+/** A claim's spec from the persistence values — a PVC's or a volumeClaimTemplate's — indented `at` spaces. */
+function claimSpec(at: number): string {
+  const pad = ' '.repeat(at);
+  return [
+    `${pad}accessModes:`,
+    `${pad}  {{- toYaml .Values.persistence.accessModes | nindent ${at + 2} }}`,
+    `${pad}{{- with .Values.persistence.storageClass }}`,
+    `${pad}storageClassName: {{ . | quote }}`,
+    `${pad}{{- end }}`,
+    `${pad}resources:`,
+    `${pad}  requests:`,
+    `${pad}    storage: {{ .Values.persistence.size | quote }}`,
+  ].join('\n');
+}
+
 export function workloadTemplate(n: string, plan: ChartPlan): string {
   const stateful = plan.workload === 'StatefulSet';
   return `apiVersion: apps/v1
@@ -183,14 +198,7 @@ ${stateful ? `  {{- if .Values.persistence.enabled }}
     - metadata:
         name: data
       spec:
-        accessModes:
-          {{- toYaml .Values.persistence.accessModes | nindent 10 }}
-        {{- with .Values.persistence.storageClass }}
-        storageClassName: {{ . | quote }}
-        {{- end }}
-        resources:
-          requests:
-            storage: {{ .Values.persistence.size | quote }}
+${claimSpec(8)}
   {{- end }}
 ` : ''}`;
 }
@@ -201,14 +209,7 @@ apiVersion: v1
 kind: PersistentVolumeClaim
 ${meta(n)}
 spec:
-  accessModes:
-    {{- toYaml .Values.persistence.accessModes | nindent 4 }}
-  {{- with .Values.persistence.storageClass }}
-  storageClassName: {{ . | quote }}
-  {{- end }}
-  resources:
-    requests:
-      storage: {{ .Values.persistence.size | quote }}
+${claimSpec(2)}
 {{- end }}
 `;
 }
